@@ -1,0 +1,101 @@
+import { STATUS_CODES } from 'node:http'
+import fp from 'fastify-plugin'
+import type { FastifyError, FastifyInstance } from 'fastify'
+import type { Config } from './config.ts'
+import type { Clock } from './plugins/app/clock.ts'
+import { HttpProblem, problemType, type ProblemItem } from './errors.ts'
+import { registerSchemas } from './schemas/index.ts'
+import swagger from './plugins/external/swagger.ts'
+import cors from './plugins/external/cors.ts'
+import services from './plugins/app/services.ts'
+import auth from './plugins/app/auth.ts'
+import httpCache from './plugins/app/http-cache.ts'
+import operationsRoutes from './routes/operations.ts'
+import articleRoutes from './routes/v1/articles/index.ts'
+import categoryRoutes from './routes/v1/categories.ts'
+import tagRoutes from './routes/v1/tags.ts'
+import mediaRoutes from './routes/v1/media.ts'
+import keyRoutes from './routes/v1/keys.ts'
+
+export interface AppOptions { config: Config, clock?: Clock }
+
+// Fastify's own client errors, by code, as problem types.
+const FASTIFY_CODES: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'body-too-large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported-media-type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad-request',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'malformed-body',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'malformed-body'
+}
+
+async function app (fastify: FastifyInstance, opts: AppOptions): Promise<void> {
+  registerSchemas(fastify)
+  await fastify.register(swagger)
+  await fastify.register(cors, { config: opts.config })
+  await fastify.register(services, { config: opts.config, clock: opts.clock })
+  await fastify.register(auth)
+  await fastify.register(httpCache)
+
+  fastify.setErrorHandler((error: FastifyError, request, reply) => {
+    let status = 500
+    let code = 'internal'
+    let detail = 'The server failed to answer this request; the details are in its log'
+    let errors: ProblemItem[] | undefined
+    if (error instanceof HttpProblem) {
+      status = error.status
+      code = error.code
+      detail = error.message
+      errors = error.errors
+      if (error.headers !== undefined) reply.headers(error.headers)
+    } else if (error.validation !== undefined) {
+      status = 400
+      code = 'validation'
+      errors = error.validation.map(v => ({
+        path: `/${error.validationContext ?? 'body'}${v.instancePath}${extraSegment(v.params)}`,
+        message: v.message ?? 'is invalid'
+      }))
+      detail = errors.map(e => `${e.path} ${e.message}`).join('; ')
+    } else if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+      status = error.statusCode
+      code = FASTIFY_CODES[error.code] ?? 'bad-request'
+      detail = error.message
+    } else {
+      request.log.error({ err: error }, 'request failed')
+    }
+    reply.code(status).type('application/problem+json').send({
+      type: problemType(code),
+      title: STATUS_CODES[status] ?? 'Error',
+      status,
+      detail,
+      instance: request.url,
+      ...(errors === undefined ? {} : { errors })
+    })
+  })
+
+  fastify.setNotFoundHandler((request, reply) => {
+    reply.code(404).type('application/problem+json').send({
+      type: problemType('not-found'),
+      title: 'Not Found',
+      status: 404,
+      detail: `There is no ${request.method} ${request.url.split('?')[0]}`,
+      instance: request.url
+    })
+  })
+
+  await fastify.register(operationsRoutes)
+  await fastify.register(articleRoutes, { prefix: '/v1/articles' })
+  await fastify.register(categoryRoutes, { prefix: '/v1/categories' })
+  await fastify.register(tagRoutes, { prefix: '/v1/tags' })
+  await fastify.register(mediaRoutes, { prefix: '/v1/media' })
+  await fastify.register(keyRoutes, { prefix: '/v1/keys' })
+}
+
+// The app as a plugin: the server and the tests register it with the same options.
+// Not encapsulated, so tests reach its decorators (services, database).
+export default fp(app, { name: 'khabar' })
+
+// Points a required or unknown property at itself rather than at its parent object.
+function extraSegment (params: Record<string, unknown>): string {
+  const name = params.missingProperty ?? params.additionalProperty
+  return typeof name === 'string' ? `/${name}` : ''
+}

@@ -1,0 +1,34 @@
+import { envSchema } from 'env-schema'
+import { Type, type Static } from 'typebox'
+
+// One schema is both the runtime check and the type of the settings.
+export const ConfigSchema = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  DATABASE_PATH: Type.String({ minLength: 1, default: './data/khabar.db' }),
+  LOG_LEVEL: Type.Union([
+    Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'),
+    Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')
+  ], { default: 'info' }),
+  // Comma-separated list of allowed origins; empty means no cross-origin access.
+  CORS_ORIGINS: Type.String({ default: '' }),
+  // Absolute base URL used for Location and Link headers; empty means "use the request's host".
+  SITE_URL: Type.String({ default: '', pattern: '^(https?://[^\\s]+)?$' }),
+  // When set, an admin key with exactly this value exists after start.
+  KHABAR_ADMIN_KEY: Type.Optional(Type.String({ minLength: 24, maxLength: 256, pattern: '^[\\x21-\\x7e]+$' }))
+})
+
+export type Config = Static<typeof ConfigSchema>
+
+export function loadConfig (env: Record<string, string | undefined> = process.env): Config {
+  const data: Record<string, string> = {}
+  for (const key of Object.keys(ConfigSchema.properties)) {
+    const value = env[key]
+    if (value !== undefined && value !== '') data[key] = value
+  }
+  return envSchema<Config>({ schema: ConfigSchema, data, dotenv: false })
+}
+
+export function corsOrigins (config: Config): string[] {
+  return config.CORS_ORIGINS.split(',').map(s => s.trim()).filter(Boolean)
+}

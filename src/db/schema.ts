@@ -1,0 +1,129 @@
+import { sql } from 'drizzle-orm'
+import { sqliteTable, integer, text, index, uniqueIndex, primaryKey, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core'
+
+// The one place the database shape is declared. Times are milliseconds since the
+// epoch (cheap to compare and index); the API turns them into ISO strings.
+
+export const categories = sqliteTable('categories', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  slug: text('slug').notNull(),
+  name: text('name').notNull(),
+  description: text('description'),
+  parentId: integer('parent_id').references((): AnySQLiteColumn => categories.id, { onDelete: 'restrict' }),
+  position: integer('position').notNull().default(0),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull()
+}, (t) => [
+  uniqueIndex('categories_slug_unique').on(t.slug),
+  index('categories_parent_idx').on(t.parentId)
+])
+
+export const tags = sqliteTable('tags', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  slug: text('slug').notNull(),
+  name: text('name').notNull(),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull()
+}, (t) => [
+  uniqueIndex('tags_slug_unique').on(t.slug),
+  uniqueIndex('tags_name_unique').on(t.name)
+])
+
+export const articles = sqliteTable('articles', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  slug: text('slug').notNull(),
+  title: text('title').notNull(),
+  subtitle: text('subtitle'),
+  excerpt: text('excerpt'),
+  body: text('body').notNull().default(''),
+  lang: text('lang').notNull().default('ar'),
+  status: text('status', { enum: ['draft', 'published', 'archived'] }).notNull().default('draft'),
+  publishedAt: integer('published_at'),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+  // Set when the article is in the trash; null otherwise.
+  deletedAt: integer('deleted_at'),
+  categoryId: integer('category_id').references(() => categories.id, { onDelete: 'restrict' }),
+  author: text('author'),
+  sourceName: text('source_name'),
+  sourceUrl: text('source_url'),
+  breaking: integer('breaking', { mode: 'boolean' }).notNull().default(false),
+  hasVideo: integer('has_video', { mode: 'boolean' }).notNull().default(false),
+  readingTimeMinutes: integer('reading_time_minutes').notNull().default(0),
+  views: integer('views').notNull().default(0),
+  commentCount: integer('comment_count').notNull().default(0),
+  externalId: text('external_id'),
+  version: integer('version').notNull().default(1)
+}, (t) => [
+  uniqueIndex('articles_slug_unique').on(t.slug),
+  uniqueIndex('articles_external_id_unique').on(t.externalId),
+  // Partial indexes over what the public can see: the list, newest first, overall and by category.
+  index('articles_public_published_idx').on(t.publishedAt, t.id)
+    .where(sql`status = 'published' and deleted_at is null`),
+  index('articles_public_category_idx').on(t.categoryId, t.publishedAt, t.id)
+    .where(sql`status = 'published' and deleted_at is null`),
+  index('articles_updated_idx').on(t.updatedAt, t.id),
+  index('articles_category_idx').on(t.categoryId)
+])
+
+export const articleTags = sqliteTable('article_tags', {
+  articleId: integer('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),
+  tagId: integer('tag_id').notNull().references(() => tags.id, { onDelete: 'cascade' }),
+  position: integer('position').notNull().default(0)
+}, (t) => [
+  primaryKey({ columns: [t.articleId, t.tagId] }),
+  index('article_tags_tag_idx').on(t.tagId, t.articleId)
+])
+
+export const media = sqliteTable('media', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  url: text('url').notNull(),
+  kind: text('kind', { enum: ['video', 'image', 'audio', 'embed', 'document'] }).notNull(),
+  provider: text('provider', { enum: ['youtube', 'vimeo', 'dailymotion', 'facebook', 'x', 'soundcloud', 'other'] }).notNull(),
+  embedUrl: text('embed_url'),
+  title: text('title'),
+  caption: text('caption'),
+  alt: text('alt'),
+  credit: text('credit'),
+  thumbnailUrl: text('thumbnail_url'),
+  durationSeconds: integer('duration_seconds'),
+  width: integer('width'),
+  height: integer('height'),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull()
+}, (t) => [
+  uniqueIndex('media_url_unique').on(t.url),
+  index('media_kind_idx').on(t.kind),
+  index('media_provider_idx').on(t.provider)
+])
+
+export const articleMedia = sqliteTable('article_media', {
+  articleId: integer('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),
+  mediaId: integer('media_id').notNull().references(() => media.id, { onDelete: 'cascade' }),
+  role: text('role', { enum: ['featured', 'inline', 'gallery'] }).notNull(),
+  position: integer('position').notNull().default(0)
+}, (t) => [
+  primaryKey({ columns: [t.articleId, t.mediaId] }),
+  index('article_media_media_idx').on(t.mediaId)
+])
+
+export const apiKeys = sqliteTable('api_keys', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  role: text('role', { enum: ['editor', 'admin'] }).notNull(),
+  // sha256 of the key; the key itself is never stored.
+  hash: text('hash').notNull(),
+  // The first characters of the key, so people can tell keys apart in lists.
+  prefix: text('prefix').notNull(),
+  createdAt: integer('created_at').notNull(),
+  lastUsedAt: integer('last_used_at'),
+  revokedAt: integer('revoked_at')
+}, (t) => [
+  uniqueIndex('api_keys_hash_unique').on(t.hash)
+])
+
+export type ArticleRow = typeof articles.$inferSelect
+export type CategoryRow = typeof categories.$inferSelect
+export type TagRow = typeof tags.$inferSelect
+export type MediaRow = typeof media.$inferSelect
+export type ApiKeyRow = typeof apiKeys.$inferSelect

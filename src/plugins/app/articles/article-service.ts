@@ -1,0 +1,210 @@
+import { and, eq, ne } from 'drizzle-orm'
+import type Database from 'better-sqlite3'
+import type { Db } from '../../../db/index.ts'
+import { articles, articleTags, articleMedia, categories } from '../../../db/schema.ts'
+import type { Article, ArticleInput, CategoryRef } from '../../../schemas/articles.ts'
+import type { AttachedMedia, MediaAttach } from '../../../schemas/media.ts'
+import { conflict, invalidField, notFound, preconditionFailed, badRequest, type ProblemItem } from '../../../errors.ts'
+import { hasBidiOverride, sanitizeBody, htmlToText, readingTimeMinutes } from '../../../text/index.ts'
+import { cleanTagName, type TagService } from '../taxonomy/tag-service.ts'
+import type { MediaService } from '../media/media-service.ts'
+import { HAS_VIDEO_SQL } from '../media/media-service.ts'
+import { chooseSlug } from '../slugs.ts'
+import type { Clock } from '../clock.ts'
+import type { ArticleQueries, Viewer } from './article-queries.ts'
+import type { RawArticle } from './article-rows.ts'
+
+type Columns = typeof articles.$inferInsert
+
+// The publishing rules: slugs, status and publishedAt, sanitizing, versions.
+export class ArticleService {
+  private readonly refreshHasVideo: Database.Statement<[number]>
+
+  constructor (
+    private readonly db: Db,
+    private readonly sqlite: Database.Database,
+    private readonly clock: Clock,
+    readonly queries: ArticleQueries,
+    private readonly tags: TagService,
+    private readonly media: MediaService
+  ) {
+    this.refreshHasVideo = sqlite.prepare(`${HAS_VIDEO_SQL} WHERE id = ?`)
+  }
+
+  create (input: ArticleInput & { title: string }): Article {
+    const now = this.clock()
+    const columns = this.columnsFor(input, undefined, now)
+    return this.sqlite.transaction(() => {
+      const slug = chooseSlug({ requested: input.slug, source: input.title, fallback: 'article', what: 'article', isTaken: s => this.slugTaken(s) })
+      const row = this.db.insert(articles).values({ ...columns, slug, title: input.title, createdAt: now, updatedAt: now } as Columns)
+        .returning({ id: articles.id }).get()
+      if (input.tags !== undefined) this.setTags(row.id, input.tags)
+      return this.queries.get(String(row.id), { editor: true })
+    })()
+  }
+
+  // A PATCH. Nothing changed means no new version.
+  update (id: number, input: ArticleInput, ifMatch: string | undefined): Article {
+    return this.sqlite.transaction(() => {
+      const current = this.requireRow(id)
+      checkIfMatch(ifMatch, current.version)
+      const now = this.clock()
+      const columns = this.columnsFor(input, current, now)
+      if (input.slug !== undefined) {
+        columns.slug = chooseSlug({ requested: input.slug, source: '', fallback: 'article', what: 'article', isTaken: s => this.slugTaken(s, id) })
+      }
+      const changed = Object.entries(columns).filter(([key, value]) => stored(current, key) !== value)
+      const currentTags = this.queries.tagsOf(id)
+      const tagsChanged = input.tags !== undefined && !sameTags(currentTags, input.tags)
+      if (changed.length === 0 && !tagsChanged) return this.queries.get(String(id), { editor: true })
+      if (tagsChanged) this.setTags(id, input.tags as string[])
+      this.db.update(articles).set({ ...Object.fromEntries(changed), updatedAt: now, version: current.version + 1 })
+        .where(eq(articles.id, id)).run()
+      return this.queries.get(String(id), { editor: true })
+    })()
+  }
+
+  trash (id: number): void {
+    const current = this.requireRow(id)
+    if (current.deletedAt !== null) return
+    this.bump(id, { deletedAt: this.clock() })
+  }
+
+  restore (id: number): Article {
+    const current = this.requireRow(id)
+    if (current.deletedAt === null) throw conflict('not-in-trash', `Article ${id} is not in the trash`)
+    this.bump(id, { deletedAt: null })
+    return this.queries.get(String(id), { editor: true })
+  }
+
+  deletePermanently (id: number): void {
+    const res = this.db.delete(articles).where(eq(articles.id, id)).run()
+    if (res.changes === 0) throw notFound(`Article ${id}`)
+  }
+
+  listMedia (idOrSlug: string, viewer: Viewer): AttachedMedia[] {
+    const article = this.queries.get(idOrSlug, viewer)
+    return this.media.attachedTo([article.id]).get(article.id) ?? []
+  }
+
+  setMedia (id: number, items: MediaAttach): AttachedMedia[] {
+    this.requireRow(id)
+    const errors: ProblemItem[] = []
+    const seen = new Set<number>()
+    items.forEach((item, i) => {
+      if (seen.has(item.mediaId)) errors.push({ path: `/body/${i}/mediaId`, message: `media ${item.mediaId} is listed twice` })
+      else if (!this.media.exists(item.mediaId)) errors.push({ path: `/body/${i}/mediaId`, message: `media ${item.mediaId} does not exist` })
+      seen.add(item.mediaId)
+    })
+    const featured = items.filter(i => i.role === 'featured').length
+    if (featured > 1) errors.push({ path: '/body', message: 'at most one item may be featured' })
+    if (errors.length > 0) throw badRequest('Some media items cannot be attached', errors)
+    this.sqlite.transaction(() => {
+      this.db.delete(articleMedia).where(eq(articleMedia.articleId, id)).run()
+      if (items.length > 0) {
+        this.db.insert(articleMedia).values(items.map((item, i) => ({
+          articleId: id, mediaId: item.mediaId, role: item.role, position: item.position ?? i
+        }))).run()
+      }
+      this.refreshHasVideo.run(id)
+      this.bump(id, {})
+    })()
+    return this.media.attachedTo([id]).get(id) ?? []
+  }
+
+  categoryRef (id: number): CategoryRef | undefined {
+    return this.db.select({ id: categories.id, slug: categories.slug, name: categories.name, parentId: categories.parentId })
+      .from(categories).where(eq(categories.id, id)).get()
+  }
+
+  private bump (id: number, set: Partial<Columns>): void {
+    const current = this.requireRow(id)
+    this.db.update(articles).set({ ...set, updatedAt: this.clock(), version: current.version + 1 }).where(eq(articles.id, id)).run()
+  }
+
+  private requireRow (id: number): RawArticle {
+    const row = this.queries.findRaw(String(id))
+    if (row === undefined) throw notFound(`Article ${id}`)
+    return row
+  }
+
+  // The stored columns an input sets, checked and derived (slug and tags aside).
+  private columnsFor (input: ArticleInput, current: RawArticle | undefined, now: number): Partial<Columns> {
+    const out: Partial<Columns> = {}
+    if (input.title !== undefined) {
+      if (hasBidiOverride(input.title)) throw invalidField('/body/title', 'must not contain bidi override characters (U+202A–U+202E, U+2066–U+2069)')
+      if (input.title.trim() === '') throw invalidField('/body/title', 'must not be blank')
+      out.title = input.title
+    }
+    for (const key of ['subtitle', 'excerpt', 'author', 'lang', 'commentCount'] as const) {
+      if (input[key] !== undefined) (out as any)[key] = input[key]
+    }
+    if (input.breaking !== undefined) out.breaking = input.breaking
+    if (input.body !== undefined) {
+      out.body = sanitizeBody(input.body)
+      out.readingTimeMinutes = readingTimeMinutes(htmlToText(out.body))
+    }
+    if (input.source !== undefined) {
+      out.sourceName = input.source?.name ?? null
+      out.sourceUrl = input.source?.url ?? null
+    }
+    if (input.categoryId !== undefined) {
+      if (input.categoryId !== null && this.categoryRef(input.categoryId) === undefined) {
+        throw invalidField('/body/categoryId', `category ${input.categoryId} does not exist`)
+      }
+      out.categoryId = input.categoryId
+    }
+    if (input.externalId !== undefined) {
+      if (input.externalId !== null) {
+        const clash = this.db.select({ id: articles.id }).from(articles).where(eq(articles.externalId, input.externalId)).get()
+        if (clash !== undefined && clash.id !== current?.id) throw conflict('external-id-taken', `Article ${clash.id} already has externalId "${input.externalId}"`)
+      }
+      out.externalId = input.externalId
+    }
+    // Drafts have no publication time; a published or archived article without one
+    // is published now; a future time means scheduled.
+    const status = input.status ?? current?.status ?? 'draft'
+    if (input.status !== undefined) out.status = input.status
+    if (status === 'draft') {
+      out.publishedAt = null
+    } else if (input.publishedAt != null) {
+      out.publishedAt = Date.parse(input.publishedAt)
+    } else if (input.publishedAt === null || current?.publishedAt == null) {
+      out.publishedAt = now
+    }
+    return out
+  }
+
+  private setTags (id: number, names: string[]): void {
+    const ids = this.tags.ensure(names)
+    this.db.delete(articleTags).where(eq(articleTags.articleId, id)).run()
+    if (ids.length > 0) this.db.insert(articleTags).values(ids.map((tagId, position) => ({ articleId: id, tagId, position }))).run()
+  }
+
+  private slugTaken (slug: string, exceptId?: number): boolean {
+    const where = exceptId === undefined ? eq(articles.slug, slug) : and(eq(articles.slug, slug), ne(articles.id, exceptId))
+    return this.db.select({ id: articles.id }).from(articles).where(where).get() !== undefined
+  }
+}
+
+// A stored column as the input would give it (booleans come back from SQLite as 0/1).
+function stored (row: RawArticle, key: string): unknown {
+  const value = (row as any)[key]
+  return key === 'breaking' ? value === 1 || value === true : value
+}
+
+function sameTags (current: string[], wanted: string[]): boolean {
+  const clean = [...new Set(wanted.map(cleanTagName).filter(n => n !== ''))]
+  return clean.length === current.length && clean.every((n, i) => n === current[i])
+}
+
+// If-Match takes the version ("7") or an ETag this server sent for the article
+// ("7-1a2b3c"), weak or strong, or *.
+export function checkIfMatch (header: string | undefined, version: number): void {
+  if (header === undefined) return
+  const ok = header.split(',').some((part) => {
+    const value = part.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1')
+    return value === '*' || value === String(version) || value.startsWith(`${version}-`)
+  })
+  if (!ok) throw preconditionFailed(`The article is at version ${version}; fetch it again and reapply your change`)
+}

@@ -1,0 +1,55 @@
+import fp from 'fastify-plugin'
+import type { FastifyInstance } from 'fastify'
+import { openDatabase, runMigrations, type Database_ } from '../../db/index.ts'
+import type { Config } from '../../config.ts'
+import { systemClock, type Clock } from './clock.ts'
+import { KeyService } from './keys/key-service.ts'
+import { CategoryService } from './taxonomy/category-service.ts'
+import { TagService } from './taxonomy/tag-service.ts'
+import { MediaService } from './media/media-service.ts'
+import { ArticleQueries } from './articles/article-queries.ts'
+import { ArticleService } from './articles/article-service.ts'
+
+export interface Services {
+  keys: KeyService
+  categories: CategoryService
+  tags: TagService
+  media: MediaService
+  articles: ArticleService
+  articleQueries: ArticleQueries
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    database: Database_
+    services: Services
+    clock: Clock
+    config: Config
+  }
+}
+
+export function buildServices (database: Database_, clock: Clock): Services {
+  const { db, sqlite } = database
+  const keys = new KeyService(db, sqlite, clock)
+  const categories = new CategoryService(db, sqlite, clock)
+  const tags = new TagService(db, sqlite, clock)
+  const media = new MediaService(db, sqlite, clock)
+  const articleQueries = new ArticleQueries(sqlite, clock, categories, tags, media)
+  const articles = new ArticleService(db, sqlite, clock, articleQueries, tags, media)
+  return { keys, categories, tags, media, articles, articleQueries }
+}
+
+// Opens the database, applies pending migrations, and builds the services on it.
+// The database closes last, after everything that uses it (onClose runs in reverse).
+export default fp(async function services (app: FastifyInstance, opts: { config: Config, clock?: Clock }) {
+  const database = openDatabase(opts.config.DATABASE_PATH)
+  app.addHook('onClose', async () => { database.sqlite.close() })
+  runMigrations(database.db)
+  const clock = opts.clock ?? systemClock
+  const services = buildServices(database, clock)
+  if (opts.config.KHABAR_ADMIN_KEY !== undefined) services.keys.ensureAdmin(opts.config.KHABAR_ADMIN_KEY)
+  app.decorate('config', opts.config)
+  app.decorate('database', database)
+  app.decorate('clock', clock)
+  app.decorate('services', services)
+}, { name: 'services' })

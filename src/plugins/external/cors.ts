@@ -1,0 +1,15 @@
+import fp from 'fastify-plugin'
+import cors from '@fastify/cors'
+import type { FastifyInstance } from 'fastify'
+import { corsOrigins, type Config } from '../../config.ts'
+
+// Cross-origin access only for the origins CORS_ORIGINS names (none by default).
+export default fp(async function corsPlugin (app: FastifyInstance, opts: { config: Config }) {
+  const origins = corsOrigins(opts.config)
+  await app.register(cors, {
+    origin: origins.length === 0 ? false : origins,
+    methods: ['GET', 'HEAD', 'POST', 'PATCH', 'PUT', 'DELETE'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match'],
+    exposedHeaders: ['ETag', 'Link', 'Location', 'Last-Modified']
+  })
+}, { name: 'cors' })

@@ -1,0 +1,22 @@
+import type { FastifyInstance } from 'fastify'
+import { ProblemSchema, ListMetaSchema } from './common.ts'
+import { ArticleSchema, ArticleSummarySchema, ArticleCreateSchema, ArticlePatchSchema, SourceSchema, CategoryRefSchema } from './articles.ts'
+import { CategorySchema, CategoryCreateSchema, CategoryPatchSchema, TagSchema, TagCreateSchema, TagPatchSchema } from './taxonomy.ts'
+import { MediaSchema, AttachedMediaSchema, MediaCreateBody, MediaPatchBody, MediaAttachBody } from './media.ts'
+import { ApiKeySchema, ApiKeyCreatedSchema, ApiKeyCreateSchema } from './keys.ts'
+
+// Shared shapes are registered once and referenced as { $ref: 'Name#' }, so each
+// appears once under components.schemas in the OpenAPI document.
+export const sharedSchemas = [
+  ProblemSchema, ListMetaSchema,
+  SourceSchema, CategoryRefSchema, MediaSchema, AttachedMediaSchema,
+  ArticleSummarySchema, ArticleSchema, ArticleCreateSchema, ArticlePatchSchema,
+  CategorySchema, CategoryCreateSchema, CategoryPatchSchema,
+  TagSchema, TagCreateSchema, TagPatchSchema,
+  MediaCreateBody, MediaPatchBody, MediaAttachBody,
+  ApiKeySchema, ApiKeyCreatedSchema, ApiKeyCreateSchema
+]
+
+export function registerSchemas (app: FastifyInstance): void {
+  for (const schema of sharedSchemas) app.addSchema(schema)
+}

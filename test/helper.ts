@@ -1,0 +1,43 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify'
+import app from '../src/app.ts'
+import { loadConfig, type Config } from '../src/config.ts'
+import { fastifyOptions } from '../src/options.ts'
+
+export interface TestContext { teardown: (fn: () => unknown) => void }
+
+export interface TestApp extends FastifyInstance {
+  // A settable clock for scheduled publishing: tests move it instead of sleeping.
+  now: { ms: number }
+  adminKey: string
+  editorKey: string
+}
+
+export const ADMIN_KEY = 'khb_test-admin-key-0123456789abcdef'
+
+// The app on a fresh SQLite file, built with the server's own options.
+export async function build (t: TestContext, env: Record<string, string> = {}): Promise<TestApp> {
+  const dir = mkdtempSync(join(tmpdir(), 'khabar-test-'))
+  const config: Config = loadConfig({ DATABASE_PATH: join(dir, 'khabar.db'), LOG_LEVEL: 'silent', KHABAR_ADMIN_KEY: ADMIN_KEY, ...env })
+  const now = { ms: Date.parse('2026-11-26T12:00:00.000Z') }
+  const fastify = Fastify(fastifyOptions(config))
+  await fastify.register(app, { config, clock: () => now.ms })
+  await fastify.ready()
+  t.teardown(async () => {
+    await fastify.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
+  const testApp = fastify as unknown as TestApp
+  testApp.now = now
+  testApp.adminKey = ADMIN_KEY
+  testApp.editorKey = fastify.services.keys.create('test editor', 'editor').key
+  return testApp
+}
+
+export const bearer = (key: string): Record<string, string> => ({ authorization: `Bearer ${key}` })
+
+export function json<T = any> (res: LightMyRequestResponse): T {
+  return JSON.parse(res.body) as T
+}
