@@ -1,15 +1,16 @@
 import { envSchema } from 'env-schema'
 import { Type, type Static } from 'typebox'
 
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+type LogLevel = typeof LOG_LEVELS[number]
+
 // One schema is both the runtime check and the type of the settings.
 export const ConfigSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
   HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
   DATABASE_PATH: Type.String({ minLength: 1, default: './data/khabar.db' }),
-  LOG_LEVEL: Type.Union([
-    Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'),
-    Type.Literal('info'), Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')
-  ], { default: 'info' }),
+  // An enum rather than a union of literals: one clear error, not one per level.
+  LOG_LEVEL: Type.Unsafe<LogLevel>({ type: 'string', enum: [...LOG_LEVELS], default: 'info' }),
   // Comma-separated list of allowed origins; empty means no cross-origin access.
   CORS_ORIGINS: Type.String({ default: '' }),
   // Absolute base URL used for Location and Link headers; empty means "use the request's host".
@@ -26,7 +27,9 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     const value = env[key]
     if (value !== undefined && value !== '') data[key] = value
   }
-  return envSchema<Config>({ schema: ConfigSchema, data, dotenv: false })
+  // env: false: only the given env counts (env-schema would otherwise merge process.env
+  // underneath it, bringing back empty values and settings the caller left out).
+  return envSchema<Config>({ schema: ConfigSchema, data, env: false, dotenv: false })
 }
 
 export function corsOrigins (config: Config): string[] {

@@ -1,3 +1,5 @@
+import { realpathSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import Fastify from 'fastify'
 import closeWithGrace from 'close-with-grace'
 import { loadConfig, type Config } from './config.ts'
@@ -6,7 +8,7 @@ import app from './app.ts'
 
 // The only place that listens. Migrations run as the app starts; SIGINT and SIGTERM
 // finish requests in flight, then close the app (and with it the database).
-async function main (): Promise<void> {
+export async function start (): Promise<void> {
   let config: Config
   try {
     config = loadConfig()
@@ -31,4 +33,5 @@ async function main (): Promise<void> {
   }
 }
 
-await main()
+const entry = process.argv[1] === undefined ? '' : realpathSync(process.argv[1])
+if (entry === fileURLToPath(import.meta.url)) await start()

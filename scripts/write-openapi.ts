@@ -1,0 +1,7 @@
+import { writeFileSync } from 'node:fs'
+import { generateOpenApi } from '../src/openapi/generate.ts'
+
+// npm run openapi: rewrites the committed document from the route schemas.
+const target = new URL('../openapi/openapi.json', import.meta.url)
+writeFileSync(target, await generateOpenApi())
+console.log(`wrote ${target.pathname}`)
