@@ -3,6 +3,7 @@ import fp from 'fastify-plugin'
 import type { FastifyError, FastifyInstance } from 'fastify'
 import type { Config } from './config.ts'
 import type { Clock } from './plugins/app/clock.ts'
+import type { ViewOptions } from './plugins/app/views/view-service.ts'
 import { HttpProblem, problemType, type ProblemItem } from './errors.ts'
 import { registerSchemas } from './schemas/index.ts'
 import swagger from './plugins/external/swagger.ts'
@@ -13,11 +14,18 @@ import httpCache from './plugins/app/http-cache.ts'
 import operationsRoutes from './routes/operations.ts'
 import articleRoutes from './routes/v1/articles/index.ts'
 import categoryRoutes from './routes/v1/categories.ts'
+import viewRoutes from './routes/v1/articles/views.ts'
+import rankingRoutes from './routes/v1/rankings.ts'
 import tagRoutes from './routes/v1/tags.ts'
 import mediaRoutes from './routes/v1/media.ts'
 import keyRoutes from './routes/v1/keys.ts'
 
-export interface AppOptions { config: Config, clock?: Clock }
+export interface AppOptions {
+  config: Config
+  clock?: Clock
+  // Tests shorten or lengthen the view flush interval and dedupe bounds.
+  views?: Partial<ViewOptions>
+}
 
 // Fastify's own client errors, by code, as problem types.
 const FASTIFY_CODES: Record<string, string> = {
@@ -32,7 +40,7 @@ async function app (fastify: FastifyInstance, opts: AppOptions): Promise<void> {
   registerSchemas(fastify)
   await fastify.register(swagger)
   await fastify.register(cors, { config: opts.config })
-  await fastify.register(services, { config: opts.config, clock: opts.clock })
+  await fastify.register(services, { config: opts.config, clock: opts.clock, views: opts.views })
   await fastify.register(auth)
   await fastify.register(httpCache)
 
@@ -84,6 +92,8 @@ async function app (fastify: FastifyInstance, opts: AppOptions): Promise<void> {
 
   await fastify.register(operationsRoutes)
   await fastify.register(articleRoutes, { prefix: '/v1/articles' })
+  await fastify.register(viewRoutes, { prefix: '/v1/articles' })
+  await fastify.register(rankingRoutes, { prefix: '/v1/rankings' })
   await fastify.register(categoryRoutes, { prefix: '/v1/categories' })
   await fastify.register(tagRoutes, { prefix: '/v1/tags' })
   await fastify.register(mediaRoutes, { prefix: '/v1/media' })

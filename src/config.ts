@@ -15,6 +15,10 @@ export const ConfigSchema = Type.Object({
   CORS_ORIGINS: Type.String({ default: '' }),
   // Absolute base URL used for Location and Link headers; empty means "use the request's host".
   SITE_URL: Type.String({ default: '', pattern: '^(https?://[^\\s]+)?$' }),
+  // Take the client address from X-Forwarded-For (only behind a proxy you run).
+  TRUST_PROXY: Type.Boolean({ default: false }),
+  // Views one client address may post per minute (the route is also deduped per article).
+  RATE_LIMIT_VIEWS: Type.Integer({ minimum: 1, maximum: 10_000_000, default: 600 }),
   // When set, an admin key with exactly this value exists after start.
   KHABAR_ADMIN_KEY: Type.Optional(Type.String({ minLength: 24, maxLength: 256, pattern: '^[\\x21-\\x7e]+$' }))
 })

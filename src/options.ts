@@ -34,6 +34,7 @@ export function fastifyOptions (config: Config): FastifyServerOptions {
     requestTimeout: 30_000,
     connectionTimeout: 60_000,
     return503OnClosing: true,
+    trustProxy: config.TRUST_PROXY,
     routerOptions: {
       // Slugs are at most 80 letters, each up to 6 bytes percent-encoded in the URL.
       maxParamLength: 600,

@@ -62,6 +62,8 @@ export const articles = sqliteTable('articles', {
     .where(sql`status = 'published' and deleted_at is null`),
   index('articles_public_category_idx').on(t.categoryId, t.publishedAt, t.id)
     .where(sql`status = 'published' and deleted_at is null`),
+  index('articles_public_views_idx').on(t.views, t.id)
+    .where(sql`status = 'published' and deleted_at is null`),
   index('articles_updated_idx').on(t.updatedAt, t.id),
   index('articles_category_idx').on(t.categoryId)
 ])
@@ -127,3 +129,14 @@ export type CategoryRow = typeof categories.$inferSelect
 export type TagRow = typeof tags.$inferSelect
 export type MediaRow = typeof media.$inferSelect
 export type ApiKeyRow = typeof apiKeys.$inferSelect
+
+// Views per article per UTC day (day = days since the epoch): enough for the
+// 24h/7d/30d windows and the daily series, at one row per article per day read.
+export const articleViewsDaily = sqliteTable('article_views_daily', {
+  articleId: integer('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),
+  day: integer('day').notNull(),
+  views: integer('views').notNull().default(0)
+}, (t) => [
+  primaryKey({ columns: [t.articleId, t.day] }),
+  index('article_views_daily_day_idx').on(t.day, t.articleId, t.views)
+])

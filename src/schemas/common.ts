@@ -40,6 +40,7 @@ const statusDescriptions: Record<number, string> = {
   412: 'If-Match does not match the current version',
   413: 'The body is larger than 1 MiB',
   415: 'The body is not application/json',
+  429: 'Too many requests from this address; see Retry-After',
   500: 'The server failed; details are in its log'
 }
 

@@ -3,6 +3,7 @@ import { ProblemSchema, ListMetaSchema } from './common.ts'
 import { ArticleSchema, ArticleSummarySchema, ArticleCreateSchema, ArticlePatchSchema, SourceSchema, CategoryRefSchema } from './articles.ts'
 import { CategorySchema, CategoryCreateSchema, CategoryPatchSchema, TagSchema, TagCreateSchema, TagPatchSchema } from './taxonomy.ts'
 import { MediaSchema, AttachedMediaSchema, MediaCreateBody, MediaPatchBody, MediaAttachBody } from './media.ts'
+import { ViewStatsSchema, ViewAcceptedSchema, RankedArticleSchema, RankedTagSchema, RankedCategorySchema } from './views.ts'
 import { ApiKeySchema, ApiKeyCreatedSchema, ApiKeyCreateSchema } from './keys.ts'
 
 // Shared shapes are registered once and referenced as { $ref: 'Name#' }, so each
@@ -14,7 +15,8 @@ export const sharedSchemas = [
   CategorySchema, CategoryCreateSchema, CategoryPatchSchema,
   TagSchema, TagCreateSchema, TagPatchSchema,
   MediaCreateBody, MediaPatchBody, MediaAttachBody,
-  ApiKeySchema, ApiKeyCreatedSchema, ApiKeyCreateSchema
+  ApiKeySchema, ApiKeyCreatedSchema, ApiKeyCreateSchema,
+  ViewStatsSchema, ViewAcceptedSchema, RankedArticleSchema, RankedTagSchema, RankedCategorySchema
 ]
 
 export function registerSchemas (app: FastifyInstance): void {

@@ -9,6 +9,8 @@ import { TagService } from './taxonomy/tag-service.ts'
 import { MediaService } from './media/media-service.ts'
 import { ArticleQueries } from './articles/article-queries.ts'
 import { ArticleService } from './articles/article-service.ts'
+import { ViewService, DEFAULT_VIEW_OPTIONS, type ViewOptions } from './views/view-service.ts'
+import { RankingService } from './views/ranking-service.ts'
 
 export interface Services {
   keys: KeyService
@@ -17,6 +19,8 @@ export interface Services {
   media: MediaService
   articles: ArticleService
   articleQueries: ArticleQueries
+  views: ViewService
+  rankings: RankingService
 }
 
 declare module 'fastify' {
@@ -28,7 +32,7 @@ declare module 'fastify' {
   }
 }
 
-export function buildServices (database: Database_, clock: Clock): Services {
+export function buildServices (database: Database_, clock: Clock, viewOptions: ViewOptions = DEFAULT_VIEW_OPTIONS): Services {
   const { db, sqlite } = database
   const keys = new KeyService(db, sqlite, clock)
   const categories = new CategoryService(db, sqlite, clock)
@@ -36,17 +40,24 @@ export function buildServices (database: Database_, clock: Clock): Services {
   const media = new MediaService(db, sqlite, clock)
   const articleQueries = new ArticleQueries(sqlite, clock, categories, tags, media)
   const articles = new ArticleService(db, sqlite, clock, articleQueries, tags, media)
-  return { keys, categories, tags, media, articles, articleQueries }
+  const views = new ViewService(sqlite, clock, articleQueries, viewOptions)
+  const rankings = new RankingService(sqlite, clock, articleQueries, categories)
+  return { keys, categories, tags, media, articles, articleQueries, views, rankings }
 }
 
 // Opens the database, applies pending migrations, and builds the services on it.
 // The database closes last, after everything that uses it (onClose runs in reverse).
-export default fp(async function services (app: FastifyInstance, opts: { config: Config, clock?: Clock }) {
+export default fp(async function services (app: FastifyInstance, opts: { config: Config, clock?: Clock, views?: Partial<ViewOptions> }) {
   const database = openDatabase(opts.config.DATABASE_PATH)
-  app.addHook('onClose', async () => { database.sqlite.close() })
   runMigrations(database.db)
   const clock = opts.clock ?? systemClock
-  const services = buildServices(database, clock)
+  const services = buildServices(database, clock, { ...DEFAULT_VIEW_OPTIONS, ...opts.views })
+  services.views.start()
+  // Buffered views are written before the database closes.
+  app.addHook('onClose', async () => {
+    services.views.close()
+    database.sqlite.close()
+  })
   if (opts.config.KHABAR_ADMIN_KEY !== undefined) services.keys.ensureAdmin(opts.config.KHABAR_ADMIN_KEY)
   app.decorate('config', opts.config)
   app.decorate('database', database)

@@ -3,7 +3,10 @@ import { conflict, invalidField } from '../../errors.ts'
 
 // A slug for a new or renamed resource. A slug the client asked for is cleaned the
 // way slugify cleans titles, and refused (409) when another resource holds it; a slug
-// made from the title gets -2, -3, ... until it is free.
+// made from the title gets -2, -3, ... until it is free. A path segment of digits is
+// an id (parseIdOrSlug), so a slug is never digits only.
+const DIGITS_ONLY = /^[0-9]+$/
+
 export function chooseSlug (opts: {
   requested: string | undefined
   source: string
@@ -14,10 +17,12 @@ export function chooseSlug (opts: {
   if (opts.requested !== undefined) {
     const slug = slugify(normalizeSlugInput(opts.requested), MAX_SLUG_LENGTH)
     if (slug === '') throw invalidField('/body/slug', 'must contain at least one letter or digit')
+    if (DIGITS_ONLY.test(slug)) throw invalidField('/body/slug', 'must not be digits only: a path segment of digits is an id')
     if (opts.isTaken(slug)) throw conflict('slug-taken', `The slug "${slug}" is already used by another ${opts.what}`)
     return slug
   }
-  const base = slugify(opts.source) || opts.fallback
+  let base = slugify(opts.source) || opts.fallback
+  if (DIGITS_ONLY.test(base)) base = `${opts.fallback}-${base}`
   if (!opts.isTaken(base)) return base
   for (let n = 2; ; n++) {
     const candidate = `${base}-${n}`

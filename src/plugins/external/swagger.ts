@@ -8,6 +8,7 @@ export const OPENAPI_TAGS = [
   { name: 'categories', description: 'The section tree (سياسة, اقتصاد, ...)' },
   { name: 'tags', description: 'Topics attached to articles' },
   { name: 'media', description: 'Links to video, images, audio and embeds hosted elsewhere' },
+  { name: 'views', description: 'View counts and most-read rankings' },
   { name: 'keys', description: 'API keys (admin only)' },
   { name: 'operations', description: 'Health and readiness' }
 ]

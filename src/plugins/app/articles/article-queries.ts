@@ -8,7 +8,7 @@ import { decodeCursor, encodeCursor } from '../cursor.ts'
 import { parseIdOrSlug } from '../slugs.ts'
 import { PUBLIC_VISIBLE_SQL, isPubliclyReadable } from '../visibility.ts'
 import type { Clock } from '../clock.ts'
-import { FULL_COLUMNS, SUMMARY_COLUMNS, toArticle, toSummary, type RawArticle } from './article-rows.ts'
+import { FULL_COLUMNS, SUMMARY_COLUMNS, toArticle, toMs, toSummary, type RawArticle } from './article-rows.ts'
 
 // Who is asking: key holders (editors and admins) see drafts, scheduled and trashed articles.
 export interface Viewer { editor: boolean }
@@ -39,6 +39,7 @@ export class ArticleQueries {
   private readonly tagsOfOne: Database.Statement<[number], string>
   private readonly tagsOfMany: Database.Statement<[string], { articleId: number, name: string }>
   private readonly categoryRefs: Database.Statement<[string], CategoryRef>
+  private readonly summaries: Database.Statement<[string], RawArticle>
   private readonly listCache = new Map<string, Database.Statement>()
 
   constructor (
@@ -53,6 +54,7 @@ export class ArticleQueries {
     this.tagsOfOne = sqlite.prepare('SELECT t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = ? ORDER BY at.position, t.id').pluck() as Database.Statement<[number], string>
     this.tagsOfMany = sqlite.prepare(`SELECT at.article_id AS articleId, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id
       WHERE at.article_id IN (SELECT value FROM json_each(?)) ORDER BY at.article_id, at.position, t.id`)
+    this.summaries = sqlite.prepare(`SELECT ${SUMMARY_COLUMNS} FROM articles a WHERE a.id IN (SELECT value FROM json_each(?))`)
     this.categoryRefs = sqlite.prepare('SELECT id, slug, name, parent_id AS parentId FROM categories WHERE id IN (SELECT value FROM json_each(?))')
   }
 
@@ -68,6 +70,13 @@ export class ArticleQueries {
     const article = toArticle(row, this.tagsOfOne.all(row.id), viewer.editor)
     this.addIncludes([article], include)
     return article
+  }
+
+  // Summaries of the given articles, whatever their state, keyed by id.
+  summariesByIds (ids: number[]): Map<number, ArticleSummary> {
+    const rows = this.summaries.all(JSON.stringify(ids))
+    const tags = this.tagsFor(ids)
+    return new Map(rows.map(r => [r.id, toSummary(r, tags.get(r.id) ?? [], false)]))
   }
 
   tagsOf (id: number): string[] {
@@ -111,8 +120,8 @@ export class ArticleQueries {
       ['author', 'a.author = @author', v => v],
       ['hasVideo', 'a.has_video = @hasVideo', v => v === true ? 1 : 0],
       ['breaking', 'a.breaking = @breaking', v => v === true ? 1 : 0],
-      ['from', 'a.published_at >= @from', v => Date.parse(v)],
-      ['to', 'a.published_at < @to', v => Date.parse(v)]
+      ['from', 'a.published_at >= @from', v => toMs(v, '/querystring/from')],
+      ['to', 'a.published_at < @to', v => toMs(v, '/querystring/to')]
     ]
     for (const [name, clause, convert] of simple) {
       if (q[name] === undefined) continue

@@ -1,5 +1,6 @@
 import type { Article, ArticleSummary } from '../../../schemas/articles.ts'
 import { iso, isoOrNull } from '../clock.ts'
+import { invalidField } from '../../../errors.ts'
 
 // The columns every read selects, named as the API names them.
 export const SUMMARY_COLUMNS = `a.id, a.slug, a.title, a.subtitle, a.excerpt, a.lang, a.status,
@@ -34,6 +35,14 @@ export interface RawArticle {
   externalId: string | null
   version: number
   body?: string
+}
+
+// A date-time the schema accepted, in ms. RFC 3339 allows a leap second (23:59:60)
+// that Date.parse cannot read: that is a 400, never a NaN stored or bound as NULL.
+export function toMs (value: string, path: string): number {
+  const ms = Date.parse(value)
+  if (Number.isNaN(ms)) throw invalidField(path, 'is not a time this server can represent (no leap seconds)')
+  return ms
 }
 
 // Languages written right to left, by primary subtag.

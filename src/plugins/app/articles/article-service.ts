@@ -12,7 +12,7 @@ import { HAS_VIDEO_SQL } from '../media/media-service.ts'
 import { chooseSlug } from '../slugs.ts'
 import type { Clock } from '../clock.ts'
 import type { ArticleQueries, Viewer } from './article-queries.ts'
-import type { RawArticle } from './article-rows.ts'
+import { toMs, type RawArticle } from './article-rows.ts'
 
 type Columns = typeof articles.$inferInsert
 
@@ -168,7 +168,7 @@ export class ArticleService {
     if (status === 'draft') {
       out.publishedAt = null
     } else if (input.publishedAt != null) {
-      out.publishedAt = Date.parse(input.publishedAt)
+      out.publishedAt = toMs(input.publishedAt, '/body/publishedAt')
     } else if (input.publishedAt === null || current?.publishedAt == null) {
       out.publishedAt = now
     }
