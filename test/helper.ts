@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fast
 import app from '../src/app.ts'
 import { loadConfig, type Config } from '../src/config.ts'
 import { fastifyOptions } from '../src/options.ts'
+import type { ViewOptions } from '../src/plugins/app/views/view-service.ts'
 
 export interface TestContext { teardown: (fn: () => unknown) => void }
 
@@ -18,12 +19,12 @@ export interface TestApp extends FastifyInstance {
 export const ADMIN_KEY = 'khb_test-admin-key-0123456789abcdef'
 
 // The app on a fresh SQLite file, built with the server's own options.
-export async function build (t: TestContext, env: Record<string, string> = {}): Promise<TestApp> {
+export async function build (t: TestContext, env: Record<string, string> = {}, options: { views?: Partial<ViewOptions> } = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'khabar-test-'))
   const config: Config = loadConfig({ DATABASE_PATH: join(dir, 'khabar.db'), LOG_LEVEL: 'silent', KHABAR_ADMIN_KEY: ADMIN_KEY, ...env })
   const now = { ms: Date.parse('2026-11-26T12:00:00.000Z') }
   const fastify = Fastify(fastifyOptions(config))
-  await fastify.register(app, { config, clock: () => now.ms })
+  await fastify.register(app, { config, clock: () => now.ms, views: options.views })
   await fastify.ready()
   t.teardown(async () => {
     await fastify.close()

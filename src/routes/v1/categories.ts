@@ -5,6 +5,8 @@ import { Id, IdParams, IdOrSlugParams, problems, ref, security } from '../../sch
 import { listOf, urlFor } from '../helpers.ts'
 
 const tags = ['categories']
+// Query parameters are validated too: an unknown one is a 400, not ignored.
+const NoQuery = Type.Object({}, { additionalProperties: false })
 
 export default async function categoryRoutes (app: FastifyInstance): Promise<void> {
   const { categories } = app.services
@@ -29,6 +31,7 @@ export default async function categoryRoutes (app: FastifyInstance): Promise<voi
       tags,
       operationId: 'getCategory',
       security: security.optional,
+      querystring: NoQuery,
       params: IdOrSlugParams,
       response: { 200: ref('Category'), ...problems(400, 401, 404) }
     }
@@ -41,6 +44,7 @@ export default async function categoryRoutes (app: FastifyInstance): Promise<voi
       tags,
       operationId: 'createCategory',
       security: security.required,
+      querystring: NoQuery,
       body: ref('CategoryCreate'),
       response: { 201: ref('Category'), ...problems(400, 401, 403, 409, 413, 415) }
     }
@@ -58,6 +62,7 @@ export default async function categoryRoutes (app: FastifyInstance): Promise<voi
       tags,
       operationId: 'updateCategory',
       security: security.required,
+      querystring: NoQuery,
       params: IdParams,
       body: ref('CategoryPatch'),
       response: { 200: ref('Category'), ...problems(400, 401, 403, 404, 409, 413, 415) }

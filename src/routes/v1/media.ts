@@ -6,6 +6,8 @@ import { listOf, sendList, urlFor } from '../helpers.ts'
 import type { MediaListQuery } from '../../plugins/app/media/media-service.ts'
 
 const tags = ['media']
+// Query parameters are validated too: an unknown one is a 400, not ignored.
+const NoQuery = Type.Object({}, { additionalProperties: false })
 
 export default async function mediaRoutes (app: FastifyInstance): Promise<void> {
   const service = app.services.media
@@ -27,7 +29,7 @@ export default async function mediaRoutes (app: FastifyInstance): Promise<void> 
       response: { 200: listOf('Media'), ...problems(400, 401) }
     }
   }, async (request, reply) => {
-    const page = service.list({ ...request.query, limit: request.query.limit ?? 20 })
+    const page = service.list({ ...request.query, limit: request.query.limit ?? 20, editor: request.principal !== null })
     return sendList(request, reply, page.data, page.nextCursor)
   })
 
@@ -37,6 +39,7 @@ export default async function mediaRoutes (app: FastifyInstance): Promise<void> 
       tags,
       operationId: 'getMedia',
       security: security.optional,
+      querystring: NoQuery,
       params: IdParams,
       response: { 200: ref('Media'), ...problems(400, 401, 404) }
     }
@@ -50,6 +53,7 @@ export default async function mediaRoutes (app: FastifyInstance): Promise<void> 
       tags,
       operationId: 'createMedia',
       security: security.required,
+      querystring: NoQuery,
       body: ref('MediaCreate'),
       response: { 201: ref('Media'), ...problems(400, 401, 403, 409, 413, 415) }
     }
@@ -66,6 +70,7 @@ export default async function mediaRoutes (app: FastifyInstance): Promise<void> 
       tags,
       operationId: 'updateMedia',
       security: security.required,
+      querystring: NoQuery,
       params: IdParams,
       body: ref('MediaPatch'),
       response: { 200: ref('Media'), ...problems(400, 401, 403, 404, 409, 413, 415) }
@@ -79,6 +84,7 @@ export default async function mediaRoutes (app: FastifyInstance): Promise<void> 
       tags,
       operationId: 'deleteMedia',
       security: security.required,
+      querystring: NoQuery,
       params: IdParams,
       response: { 204: { description: 'Deleted', type: 'null' }, ...problems(400, 401, 403, 404) }
     }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { RankingQuerySchema } from '../../schemas/views.ts'
 import { problems, ref } from '../../schemas/common.ts'
-import type { RankingQuery, Window } from '../../plugins/app/views/ranking-service.ts'
+import type { RankingQuery } from '../../plugins/app/views/ranking-service.ts'
 
 const tags = ['views']
 const listOfRanked = (id: string): object => ({
@@ -19,8 +19,8 @@ const listOfRanked = (id: string): object => ({
   }
 })
 
-type Query = { window?: Window, category?: string, limit?: number }
-const normal = (q: Query): RankingQuery => ({ window: q.window ?? '24h', category: q.category, limit: q.limit ?? 10 })
+// window and limit always hold a value: the schema's defaults fill them in.
+type Query = RankingQuery
 
 // Public rankings. Drafts, scheduled and trashed articles never appear nor count.
 export default async function rankingRoutes (app: FastifyInstance): Promise<void> {
@@ -35,7 +35,7 @@ export default async function rankingRoutes (app: FastifyInstance): Promise<void
       response: { 200: listOfRanked('RankedArticle'), ...problems(400, 401) }
     }
   }, async (request) => {
-    const q = normal(request.query)
+    const q = request.query
     return { data: rankings.articles(q), meta: { window: q.window } }
   })
 
@@ -47,7 +47,7 @@ export default async function rankingRoutes (app: FastifyInstance): Promise<void
       response: { 200: listOfRanked('RankedTag'), ...problems(400, 401) }
     }
   }, async (request) => {
-    const q = normal(request.query)
+    const q = request.query
     return { data: rankings.tags(q), meta: { window: q.window } }
   })
 
@@ -60,7 +60,7 @@ export default async function rankingRoutes (app: FastifyInstance): Promise<void
       response: { 200: listOfRanked('RankedCategory'), ...problems(400, 401) }
     }
   }, async (request) => {
-    const q = normal(request.query)
+    const q = request.query
     return { data: rankings.categoriesRanking(q), meta: { window: q.window } }
   })
 }

@@ -6,6 +6,8 @@ import { listOf, sendList, urlFor } from '../helpers.ts'
 import type { TagSort } from '../../plugins/app/taxonomy/tag-service.ts'
 
 const tags = ['tags']
+// Query parameters are validated too: an unknown one is a 400, not ignored.
+const NoQuery = Type.Object({}, { additionalProperties: false })
 
 export default async function tagRoutes (app: FastifyInstance): Promise<void> {
   const service = app.services.tags
@@ -35,6 +37,7 @@ export default async function tagRoutes (app: FastifyInstance): Promise<void> {
       tags,
       operationId: 'getTag',
       security: security.optional,
+      querystring: NoQuery,
       params: IdOrSlugParams,
       response: { 200: ref('Tag'), ...problems(400, 401, 404) }
     }
@@ -48,6 +51,7 @@ export default async function tagRoutes (app: FastifyInstance): Promise<void> {
       tags,
       operationId: 'createTag',
       security: security.required,
+      querystring: NoQuery,
       body: ref('TagCreate'),
       response: { 201: ref('Tag'), ...problems(400, 401, 403, 409, 413, 415) }
     }
@@ -64,6 +68,7 @@ export default async function tagRoutes (app: FastifyInstance): Promise<void> {
       tags,
       operationId: 'updateTag',
       security: security.required,
+      querystring: NoQuery,
       params: IdParams,
       body: ref('TagPatch'),
       response: { 200: ref('Tag'), ...problems(400, 401, 403, 404, 409, 413, 415) }
@@ -77,6 +82,7 @@ export default async function tagRoutes (app: FastifyInstance): Promise<void> {
       tags,
       operationId: 'deleteTag',
       security: security.required,
+      querystring: NoQuery,
       params: IdParams,
       response: { 204: { description: 'Deleted', type: 'null' }, ...problems(400, 401, 403, 404) }
     }

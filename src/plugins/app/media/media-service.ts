@@ -8,7 +8,9 @@ import { parseMediaUrl, deriveProvider, inferKind } from '../../../media/provide
 import { iso, type Clock } from '../clock.ts'
 import { decodeCursor, encodeCursor } from '../cursor.ts'
 
-export interface MediaListQuery { kind?: string, provider?: string, article?: number, limit: number, cursor?: string }
+// `editor`: the caller has a key. Without one, `article` must name an article the public
+// may read (as GET /v1/articles/{id}/media): drafts, scheduled and trashed ones do not exist.
+export interface MediaListQuery { kind?: string, provider?: string, article?: number, limit: number, cursor?: string, editor?: boolean }
 
 // Recomputes articles.has_video for the articles a media item is attached to.
 export const HAS_VIDEO_SQL = `UPDATE articles SET has_video = EXISTS (
@@ -25,7 +27,8 @@ export class MediaService {
       m.created_at AS createdAt, m.updated_at AS updatedAt`
     this.listStmt = sqlite.prepare(`SELECT ${cols} FROM media m
       WHERE (@kind IS NULL OR m.kind = @kind) AND (@provider IS NULL OR m.provider = @provider)
-        AND (@article IS NULL OR m.id IN (SELECT media_id FROM article_media WHERE article_id = @article))
+        AND (@article IS NULL OR m.id IN (SELECT am.media_id FROM article_media am JOIN articles a ON a.id = am.article_id
+          WHERE am.article_id = @article AND (@editor = 1 OR (a.deleted_at IS NULL AND a.status <> 'draft' AND a.published_at <= @now))))
         AND (@afterId IS NULL OR m.id < @afterId)
       ORDER BY m.id DESC LIMIT @limit`)
     this.attachedStmt = sqlite.prepare(`SELECT ${cols}, am.article_id AS articleId, am.role, am.position
@@ -37,7 +40,9 @@ export class MediaService {
 
   list (q: MediaListQuery): { data: Media[], nextCursor: string | null } {
     const afterId = q.cursor === undefined ? null : decodeCursor(q.cursor, '-id').id
-    const rows = this.listStmt.all({ kind: q.kind ?? null, provider: q.provider ?? null, article: q.article ?? null, afterId, limit: q.limit + 1 }) as MediaRow[]
+    const rows = this.listStmt.all({
+      kind: q.kind ?? null, provider: q.provider ?? null, article: q.article ?? null, afterId, limit: q.limit + 1, editor: q.editor === true ? 1 : 0, now: this.clock()
+    }) as MediaRow[]
     const page = rows.slice(0, q.limit)
     const last = page[page.length - 1]
     return { data: page.map(toApi), nextCursor: rows.length > q.limit ? encodeCursor('-id', last.id, last.id) : null }

@@ -91,7 +91,10 @@ export class TagService {
   }
 
   // The ids of the named tags, creating the missing ones (articles name tags freely).
+  // Named by an article, a tag obeys the rules of POST /v1/tags: no bidi overrides.
   ensure (names: string[]): number[] {
+    const bad = names.findIndex(hasBidiOverride)
+    if (bad !== -1) throw invalidField(`/body/tags/${bad}`, 'must not contain bidi override characters')
     const clean = [...new Set(names.map(cleanTagName).filter(n => n !== ''))]
     if (clean.length === 0) return []
     const existing = new Map(this.db.select().from(tags).where(inArray(tags.name, clean)).all().map(t => [t.name, t.id]))

@@ -18,6 +18,23 @@ const WINDOW_VIEWS = `SELECT article_id, round(sum(CASE WHEN day = @today THEN v
 
 const CATEGORY_FILTER = 'a.category_id IN (SELECT value FROM json_each(@categories))'
 
+// What each ranking selects, joins and groups by; $views is the window's views.
+const RANKED = {
+  articles: { select: 'a.id, $views AS views', join: '', group: '', id: 'a.id' },
+  tags: {
+    select: 't.id, t.slug, t.name, sum($views) AS views',
+    join: 'JOIN article_tags at ON at.article_id = a.id JOIN tags t ON t.id = at.tag_id',
+    group: 'GROUP BY t.id',
+    id: 't.id'
+  },
+  categories: {
+    select: 'c.id, c.slug, c.name, c.parent_id AS parentId, sum($views) AS views',
+    join: 'JOIN categories c ON c.id = a.category_id',
+    group: 'GROUP BY c.id',
+    id: 'c.id'
+  }
+}
+
 // Most-read articles, tags and categories. Only published, visible articles count:
 // a draft, scheduled or trashed article never shows up nor lifts its tags or category.
 // Answers are cached with the public response cache and recomputed after each flush.
@@ -32,43 +49,37 @@ export class RankingService {
   ) {}
 
   articles (q: RankingQuery): Array<{ rank: number, views: number, article: ArticleSummary }> {
-    const { params, filtered } = this.params(q)
-    if (params === undefined) return []
-    const source = q.window === 'all'
-      ? `SELECT a.id, a.views AS windowViews FROM articles a WHERE ${PUBLIC_VISIBLE_SQL} AND a.views > 0${filtered ? ` AND ${CATEGORY_FILTER}` : ''}
-         ORDER BY a.views DESC, a.id DESC LIMIT @limit`
-      : `SELECT a.id, w.views AS windowViews FROM (${WINDOW_VIEWS}) w JOIN articles a ON a.id = w.article_id
-         WHERE ${PUBLIC_VISIBLE_SQL} AND w.views > 0${filtered ? ` AND ${CATEGORY_FILTER}` : ''}
-         ORDER BY w.views DESC, a.id DESC LIMIT @limit`
-    const rows = this.stmt(`articles:${q.window === 'all' ? 'all' : 'w'}:${filtered ? 'c' : ''}`, source).all(params) as Array<{ id: number, windowViews: number }>
+    const rows = this.run('articles', q) as Array<{ id: number, views: number }>
     const summaries = this.queries.summariesByIds(rows.map(r => r.id))
-    return rows.map((r, i) => ({ rank: i + 1, views: r.windowViews, article: summaries.get(r.id) as ArticleSummary }))
+    return rows.map((r, i) => ({ rank: i + 1, views: r.views, article: summaries.get(r.id) as ArticleSummary }))
   }
 
   tags (q: RankingQuery): Array<{ rank: number, views: number, tag: { id: number, slug: string, name: string } }> {
-    const { params, filtered } = this.params(q)
-    if (params === undefined) return []
-    const views = q.window === 'all' ? 'a.views' : 'w.views'
-    const from = q.window === 'all' ? 'articles a' : `(${WINDOW_VIEWS}) w JOIN articles a ON a.id = w.article_id`
-    const sql = `SELECT t.id, t.slug, t.name, sum(${views}) AS views FROM ${from}
-      JOIN article_tags at ON at.article_id = a.id JOIN tags t ON t.id = at.tag_id
-      WHERE ${PUBLIC_VISIBLE_SQL} AND ${views} > 0${filtered ? ` AND ${CATEGORY_FILTER}` : ''}
-      GROUP BY t.id ORDER BY views DESC, t.id DESC LIMIT @limit`
-    const rows = this.stmt(`tags:${q.window === 'all' ? 'all' : 'w'}:${filtered ? 'c' : ''}`, sql).all(params) as Array<{ id: number, slug: string, name: string, views: number }>
-    return rows.map((r, i) => ({ rank: i + 1, views: r.views, tag: { id: r.id, slug: r.slug, name: r.name } }))
+    const rows = this.run('tags', q) as Array<{ id: number, slug: string, name: string, views: number }>
+    return rows.map(({ views, ...tag }, i) => ({ rank: i + 1, views, tag }))
   }
 
   categoriesRanking (q: RankingQuery): Array<{ rank: number, views: number, category: { id: number, slug: string, name: string, parentId: number | null } }> {
+    const rows = this.run('categories', q) as Array<{ id: number, slug: string, name: string, parentId: number | null, views: number }>
+    return rows.map(({ views, ...category }, i) => ({ rank: i + 1, views, category }))
+  }
+
+  private run (kind: keyof typeof RANKED, q: RankingQuery): unknown[] {
     const { params, filtered } = this.params(q)
     if (params === undefined) return []
-    const views = q.window === 'all' ? 'a.views' : 'w.views'
-    const from = q.window === 'all' ? 'articles a' : `(${WINDOW_VIEWS}) w JOIN articles a ON a.id = w.article_id`
-    const sql = `SELECT c.id, c.slug, c.name, c.parent_id AS parentId, sum(${views}) AS views FROM ${from}
-      JOIN categories c ON c.id = a.category_id
-      WHERE ${PUBLIC_VISIBLE_SQL} AND ${views} > 0${filtered ? ` AND ${CATEGORY_FILTER}` : ''}
-      GROUP BY c.id ORDER BY views DESC, c.id DESC LIMIT @limit`
-    const rows = this.stmt(`categories:${q.window === 'all' ? 'all' : 'w'}:${filtered ? 'c' : ''}`, sql).all(params) as Array<{ id: number, slug: string, name: string, parentId: number | null, views: number }>
-    return rows.map((r, i) => ({ rank: i + 1, views: r.views, category: { id: r.id, slug: r.slug, name: r.name, parentId: r.parentId } }))
+    const all = q.window === 'all'
+    const key = `${kind}:${all ? 'all' : 'window'}:${filtered ? 'category' : ''}`
+    let stmt = this.stmts.get(key)
+    if (stmt === undefined) {
+      const spec = RANKED[kind]
+      const views = all ? 'a.views' : 'w.views'
+      const from = all ? 'articles a' : `(${WINDOW_VIEWS}) w JOIN articles a ON a.id = w.article_id`
+      stmt = this.sqlite.prepare(`SELECT ${spec.select.replace('$views', views)} FROM ${from} ${spec.join}
+        WHERE ${PUBLIC_VISIBLE_SQL} AND ${views} > 0${filtered ? ` AND ${CATEGORY_FILTER}` : ''}
+        ${spec.group} ORDER BY views DESC, ${spec.id} DESC LIMIT @limit`)
+      this.stmts.set(key, stmt)
+    }
+    return stmt.all(params)
   }
 
   // Query parameters for a window; undefined when the category filter matches nothing.
@@ -86,11 +97,5 @@ export class RankingService {
     if (category === undefined) return { filtered: true }
     params.categories = JSON.stringify(this.categories.subtreeIds(category.id))
     return { params, filtered: true }
-  }
-
-  private stmt (key: string, sql: string): Database.Statement {
-    let stmt = this.stmts.get(key)
-    if (stmt === undefined) this.stmts.set(key, stmt = this.sqlite.prepare(sql))
-    return stmt
   }
 }

@@ -17,17 +17,17 @@ export interface ViewOptions {
   dedupeEntries: number
   // A client counts once per article per this long.
   dedupeWindowMs: number
+  // Rows written per transaction: a flush touching thousands of scattered articles is
+  // written in slices, one per event-loop turn, so reads are never blocked for long.
+  sliceRows: number
 }
 
 export const DEFAULT_VIEW_OPTIONS: ViewOptions = {
   flushIntervalMs: 1000,
   dedupeEntries: 200_000,
-  dedupeWindowMs: 30 * 60_000
+  dedupeWindowMs: 30 * 60_000,
+  sliceRows: 500
 }
-
-// Rows written per transaction: a flush touching thousands of scattered articles is
-// written in slices, one per event-loop turn, so reads are never blocked for long.
-const SLICE = 500
 
 export interface ViewStats {
   total: number
@@ -97,7 +97,7 @@ export class ViewService {
   }
 
   start (): void {
-    this.timer = setInterval(() => { this.flushInSlices() }, this.options.flushIntervalMs)
+    this.timer = setInterval(() => { this.flushSoon() }, this.options.flushIntervalMs)
     this.timer.unref()
   }
 
@@ -139,15 +139,16 @@ export class ViewService {
     }
   }
 
-  private flushInSlices (): void {
+  // The timer's flush: everything buffered so far, one slice per event-loop turn.
+  flushSoon (): void {
     if (this.buffer.size === 0) return
     this.inflight.push(...this.buffer)
     this.buffer = new Map()
     const day = dayOf(this.clock())
     const step = (): void => {
-      const slice = this.inflight.splice(0, SLICE)
-      if (slice.length === 0) return
-      this.writeBatch(slice, day)
+      // close() may have written the rest already.
+      if (this.inflight.length === 0) return
+      this.writeBatch(this.inflight.splice(0, this.options.sliceRows), day)
       if (this.inflight.length > 0) setImmediate(step)
       else this.flushes++
     }

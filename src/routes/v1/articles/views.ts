@@ -30,7 +30,7 @@ export default async function viewRoutes (app: FastifyInstance): Promise<void> {
       response: { 202: ref('ViewAccepted'), ...problems(400, 401, 404, 429) }
     }
   }, async (request, reply) => {
-    const counted = views.record(request.params.idOrSlug, request.ip, request.headers['user-agent'] ?? '')
+    const counted = views.record(request.params.idOrSlug, request.ip, String(request.headers['user-agent']))
     reply.code(202).header('cache-control', 'no-store')
     return { counted }
   })
