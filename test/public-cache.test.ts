@@ -82,7 +82,7 @@ test('a key-holder is never served the public cache, and the public never sees a
   const draftUrl = `/v1/articles/${draft.id}`
   t.equal((await app.inject({ url: draftUrl, headers: h })).statusCode, 200, 'the editor reads the draft')
   t.equal((await publicGet(app, draftUrl)).status, 404, 'the public does not, even right after')
-  t.equal((await publicGet(app, `/v1/articles?status=all`)).status, 401)
+  t.equal((await publicGet(app, '/v1/articles?status=all')).status, 401)
   const editorList = json(await app.inject({ url: '/v1/articles', headers: h }))
   t.equal(editorList.data.length, 2)
   t.equal((await publicGet(app, '/v1/articles')).body.data.length, 1, 'the public list is not the editor\'s')
