@@ -16,6 +16,8 @@ import articleRoutes from './routes/v1/articles/index.ts'
 import categoryRoutes from './routes/v1/categories.ts'
 import viewRoutes from './routes/v1/articles/views.ts'
 import rankingRoutes from './routes/v1/rankings.ts'
+import relatedRoutes from './routes/v1/articles/related.ts'
+import searchRoutes from './routes/v1/search.ts'
 import tagRoutes from './routes/v1/tags.ts'
 import mediaRoutes from './routes/v1/media.ts'
 import keyRoutes from './routes/v1/keys.ts'
@@ -93,7 +95,9 @@ async function app (fastify: FastifyInstance, opts: AppOptions): Promise<void> {
   await fastify.register(operationsRoutes)
   await fastify.register(articleRoutes, { prefix: '/v1/articles' })
   await fastify.register(viewRoutes, { prefix: '/v1/articles' })
+  await fastify.register(relatedRoutes, { prefix: '/v1/articles' })
   await fastify.register(rankingRoutes, { prefix: '/v1/rankings' })
+  await fastify.register(searchRoutes, { prefix: '/v1/search' })
   await fastify.register(categoryRoutes, { prefix: '/v1/categories' })
   await fastify.register(tagRoutes, { prefix: '/v1/tags' })
   await fastify.register(mediaRoutes, { prefix: '/v1/media' })

@@ -13,13 +13,35 @@ const ajvCustomOptions = {
   coerceTypes: 'array' as const
 }
 
+type Validate = ((data: unknown) => boolean) & { errors?: unknown[] | null }
+
+// Ajv coerces "1e400" to Infinity and then skips minimum and maximum (they only look at
+// finite numbers): a coerced query or path value must be finite as well as valid.
+function finiteOnly (validate: Validate): Validate {
+  const check: Validate = (data) => {
+    if (!validate(data)) {
+      check.errors = validate.errors
+      return false
+    }
+    for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
+      if (typeof value === 'number' && !Number.isFinite(value)) {
+        check.errors = [{ instancePath: `/${key}`, keyword: 'type', params: {}, schemaPath: '', message: 'must be a finite number' }]
+        return false
+      }
+    }
+    check.errors = null
+    return true
+  }
+  return check
+}
+
 // Query strings and path parameters arrive as text and must be coerced; a JSON body
 // must not be: `"5"` where a number belongs is a wrong type, not a number.
 function buildValidator (externalSchemas: unknown, options: any): any {
   const factory = AjvCompiler()
   const coercing = factory(externalSchemas as any, options)
   const strict = factory(externalSchemas as any, { ...options, customOptions: { ...options.customOptions, coerceTypes: false } })
-  return (route: { httpPart?: string }) => route.httpPart === 'body' ? strict(route as any) : coercing(route as any)
+  return (route: { httpPart?: string }) => route.httpPart === 'body' ? strict(route as any) : finiteOnly(coercing(route as any))
 }
 
 // The one set of Fastify options: the server and the tests build the app with it.

@@ -4,6 +4,7 @@ import { ArticleSchema, ArticleSummarySchema, ArticleCreateSchema, ArticlePatchS
 import { CategorySchema, CategoryCreateSchema, CategoryPatchSchema, TagSchema, TagCreateSchema, TagPatchSchema } from './taxonomy.ts'
 import { MediaSchema, AttachedMediaSchema, MediaCreateBody, MediaPatchBody, MediaAttachBody } from './media.ts'
 import { ViewStatsSchema, ViewAcceptedSchema, RankedArticleSchema, RankedTagSchema, RankedCategorySchema } from './views.ts'
+import { SearchHitSchema, SuggestionSchema } from './search.ts'
 import { ApiKeySchema, ApiKeyCreatedSchema, ApiKeyCreateSchema } from './keys.ts'
 
 // Shared shapes are registered once and referenced as { $ref: 'Name#' }, so each
@@ -16,7 +17,8 @@ export const sharedSchemas = [
   TagSchema, TagCreateSchema, TagPatchSchema,
   MediaCreateBody, MediaPatchBody, MediaAttachBody,
   ApiKeySchema, ApiKeyCreatedSchema, ApiKeyCreateSchema,
-  ViewStatsSchema, ViewAcceptedSchema, RankedArticleSchema, RankedTagSchema, RankedCategorySchema
+  ViewStatsSchema, ViewAcceptedSchema, RankedArticleSchema, RankedTagSchema, RankedCategorySchema,
+  SearchHitSchema, SuggestionSchema
 ]
 
 export function registerSchemas (app: FastifyInstance): void {

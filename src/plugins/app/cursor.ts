@@ -9,15 +9,22 @@ export function encodeCursor (sort: string, value: CursorValue, id: number): str
   return Buffer.from(JSON.stringify([sort, value, id])).toString('base64url')
 }
 
-export function decodeCursor (cursor: string, sort: string, valueType: 'number' | 'string' = 'number'): { value: CursorValue, id: number } {
+// What a cursor's sort value must be: an integer (times, counts), any finite number
+// (relevance scores) or a string (names).
+const VALUE_CHECKS = {
+  number: (v: unknown) => Number.isSafeInteger(v),
+  float: (v: unknown) => Number.isFinite(v),
+  string: (v: unknown) => typeof v === 'string'
+}
+
+export function decodeCursor (cursor: string, sort: string, valueType: keyof typeof VALUE_CHECKS = 'number'): { value: CursorValue, id: number } {
   let parsed: unknown
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
   } catch {
     throw invalid()
   }
-  const valueOk = Array.isArray(parsed) && (valueType === 'number' ? Number.isSafeInteger(parsed[1]) : typeof parsed[1] === 'string')
-  if (!Array.isArray(parsed) || parsed.length !== 3 || parsed[0] !== sort || !valueOk ||
+  if (!Array.isArray(parsed) || parsed.length !== 3 || parsed[0] !== sort || !VALUE_CHECKS[valueType](parsed[1]) ||
       !Number.isSafeInteger(parsed[2]) || parsed[2] < 1) {
     throw invalid()
   }

@@ -11,6 +11,7 @@ import { ArticleQueries } from './articles/article-queries.ts'
 import { ArticleService } from './articles/article-service.ts'
 import { ViewService, DEFAULT_VIEW_OPTIONS, type ViewOptions } from './views/view-service.ts'
 import { RankingService } from './views/ranking-service.ts'
+import { SearchService } from './search/search-service.ts'
 
 export interface Services {
   keys: KeyService
@@ -21,6 +22,7 @@ export interface Services {
   articleQueries: ArticleQueries
   views: ViewService
   rankings: RankingService
+  search: SearchService
 }
 
 declare module 'fastify' {
@@ -39,10 +41,11 @@ export function buildServices (database: Database_, clock: Clock, viewOptions: V
   const tags = new TagService(db, sqlite, clock)
   const media = new MediaService(db, sqlite, clock)
   const articleQueries = new ArticleQueries(sqlite, clock, categories, tags, media)
-  const articles = new ArticleService(db, sqlite, clock, articleQueries, tags, media)
+  const search = new SearchService(sqlite, clock, articleQueries, categories, tags)
+  const articles = new ArticleService(db, sqlite, clock, articleQueries, tags, media, search)
   const views = new ViewService(sqlite, clock, articleQueries, viewOptions)
   const rankings = new RankingService(sqlite, clock, articleQueries, categories)
-  return { keys, categories, tags, media, articles, articleQueries, views, rankings }
+  return { keys, categories, tags, media, articles, articleQueries, views, rankings, search }
 }
 
 // Opens the database, applies pending migrations, and builds the services on it.
@@ -52,6 +55,8 @@ export default fp(async function services (app: FastifyInstance, opts: { config:
   runMigrations(database.db)
   const clock = opts.clock ?? systemClock
   const services = buildServices(database, clock, { ...DEFAULT_VIEW_OPTIONS, ...opts.views })
+  // Articles written by an older version, or restored from a backup, get indexed now.
+  services.search.indexStale()
   services.views.start()
   // Buffered views are written before the database closes.
   app.addHook('onClose', async () => {

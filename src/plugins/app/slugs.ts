@@ -23,11 +23,9 @@ export function chooseSlug (opts: {
   }
   let base = slugify(opts.source) || opts.fallback
   if (DIGITS_ONLY.test(base)) base = `${opts.fallback}-${base}`
-  if (!opts.isTaken(base)) return base
-  for (let n = 2; ; n++) {
-    const candidate = `${base}-${n}`
-    if (!opts.isTaken(candidate)) return candidate
-  }
+  let candidate = base
+  for (let n = 2; opts.isTaken(candidate); n++) candidate = `${base}-${n}`
+  return candidate
 }
 
 // The lookup key of a path segment: digits only is an id, anything else a slug

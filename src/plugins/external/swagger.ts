@@ -8,10 +8,26 @@ export const OPENAPI_TAGS = [
   { name: 'categories', description: 'The section tree (سياسة, اقتصاد, ...)' },
   { name: 'tags', description: 'Topics attached to articles' },
   { name: 'media', description: 'Links to video, images, audio and embeds hosted elsewhere' },
+  { name: 'search', description: 'Arabic-aware full-text search, typeahead and related articles' },
   { name: 'views', description: 'View counts and most-read rankings' },
   { name: 'keys', description: 'API keys (admin only)' },
   { name: 'operations', description: 'Health and readiness' }
 ]
+
+// @fastify/swagger-ui's own strict policy (staticCSP: true), less upgrade-insecure-requests,
+// which made browsers fetch the UI's scripts over https from a server on plain http (any
+// host but localhost: a blank page), plus the hash of the inline <style> in the UI's logo.
+const SWAGGER_UI_CSP = [
+  "default-src 'self'",
+  "base-uri 'self'",
+  "font-src 'self' https: data:",
+  "frame-ancestors 'self'",
+  "img-src 'self' data: validator.swagger.io",
+  "object-src 'none'",
+  "script-src 'self'",
+  "script-src-attr 'none'",
+  "style-src 'self' https: 'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='"
+].join('; ')
 
 // The OpenAPI document is generated from the route schemas. Shared shapes keep
 // their $id as their name under components.schemas.
@@ -39,7 +55,7 @@ export default fp(async function swaggerPlugin (app: FastifyInstance) {
   await app.register(swaggerUi, {
     routePrefix: '/docs',
     uiConfig: { persistAuthorization: true, tryItOutEnabled: true, displayOperationId: false },
-    staticCSP: true
+    staticCSP: SWAGGER_UI_CSP
   })
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
 }, { name: 'swagger' })

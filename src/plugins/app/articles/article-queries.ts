@@ -6,9 +6,10 @@ import type { TagService } from '../taxonomy/tag-service.ts'
 import type { MediaService } from '../media/media-service.ts'
 import { decodeCursor, encodeCursor } from '../cursor.ts'
 import { parseIdOrSlug } from '../slugs.ts'
+import { filterSql } from './article-filters.ts'
 import { PUBLIC_VISIBLE_SQL, isPubliclyReadable } from '../visibility.ts'
 import type { Clock } from '../clock.ts'
-import { FULL_COLUMNS, SUMMARY_COLUMNS, toArticle, toMs, toSummary, type RawArticle } from './article-rows.ts'
+import { FULL_COLUMNS, SUMMARY_COLUMNS, toArticle, toSummary, type RawArticle } from './article-rows.ts'
 
 // Who is asking: key holders (editors and admins) see drafts, scheduled and trashed articles.
 export interface Viewer { editor: boolean }
@@ -94,41 +95,11 @@ export class ArticleQueries {
     const where: string[] = [viewer.editor ? EDITOR_STATUS_SQL[q.status ?? 'default'] : PUBLIC_VISIBLE_SQL]
     let shape = `${viewer.editor ? 'e' : 'p'}:${q.status ?? ''}:${sort}:${withBody ? 'b' : ''}`
 
-    if (q.category !== undefined) {
-      const cat = this.categories.find(q.category)
-      if (cat === undefined) return { data: [], nextCursor: null, ...(q.count === true ? { total: 0 } : {}) }
-      const ids = this.categories.subtreeIds(cat.id)
-      if (ids.length === 1) {
-        where.push('a.category_id = @category')
-        params.category = ids[0]
-        shape += ':c1'
-      } else {
-        where.push('a.category_id IN (SELECT value FROM json_each(@categories))')
-        params.categories = JSON.stringify(ids)
-        shape += ':cN'
-      }
-    }
-    if (q.tag !== undefined) {
-      const tag = this.tags.find(q.tag)
-      if (tag === undefined) return { data: [], nextCursor: null, ...(q.count === true ? { total: 0 } : {}) }
-      where.push('EXISTS (SELECT 1 FROM article_tags at WHERE at.article_id = a.id AND at.tag_id = @tag)')
-      params.tag = tag.id
-      shape += ':t'
-    }
-    const simple: Array<[keyof ArticleListQueryT, string, (v: any) => unknown]> = [
-      ['lang', 'a.lang = @lang', v => v],
-      ['author', 'a.author = @author', v => v],
-      ['hasVideo', 'a.has_video = @hasVideo', v => v === true ? 1 : 0],
-      ['breaking', 'a.breaking = @breaking', v => v === true ? 1 : 0],
-      ['from', 'a.published_at >= @from', v => toMs(v, '/querystring/from')],
-      ['to', 'a.published_at < @to', v => toMs(v, '/querystring/to')]
-    ]
-    for (const [name, clause, convert] of simple) {
-      if (q[name] === undefined) continue
-      where.push(clause)
-      params[name] = convert(q[name])
-      shape += `:${name}`
-    }
+    const filters = filterSql(q, this.categories, this.tags)
+    if (filters === undefined) return { data: [], nextCursor: null, ...(q.count === true ? { total: 0 } : {}) }
+    where.push(...filters.where)
+    Object.assign(params, filters.params)
+    shape += filters.shape
     const filterWhere = where.join(' AND ')
 
     const order = SORT_COLUMN[sort]

@@ -10,11 +10,15 @@ import { cleanTagName, type TagService } from '../taxonomy/tag-service.ts'
 import type { MediaService } from '../media/media-service.ts'
 import { HAS_VIDEO_SQL } from '../media/media-service.ts'
 import { chooseSlug } from '../slugs.ts'
+import type { SearchService } from '../search/search-service.ts'
 import type { Clock } from '../clock.ts'
 import type { ArticleQueries, Viewer } from './article-queries.ts'
 import { toMs, type RawArticle } from './article-rows.ts'
 
 type Columns = typeof articles.$inferInsert
+
+// The columns the search index is made of.
+const SEARCHED_COLUMNS = new Set(['title', 'subtitle', 'excerpt', 'body'])
 
 // The publishing rules: slugs, status and publishedAt, sanitizing, versions.
 export class ArticleService {
@@ -26,7 +30,8 @@ export class ArticleService {
     private readonly clock: Clock,
     readonly queries: ArticleQueries,
     private readonly tags: TagService,
-    private readonly media: MediaService
+    private readonly media: MediaService,
+    private readonly search: SearchService
   ) {
     this.refreshHasVideo = sqlite.prepare(`${HAS_VIDEO_SQL} WHERE id = ?`)
   }
@@ -39,6 +44,7 @@ export class ArticleService {
       const row = this.db.insert(articles).values({ ...columns, slug, title: input.title, createdAt: now, updatedAt: now } as Columns)
         .returning({ id: articles.id }).get()
       if (input.tags !== undefined) this.setTags(row.id, input.tags)
+      this.search.index(row.id)
       return this.queries.get(String(row.id), { editor: true })
     })()
   }
@@ -60,6 +66,8 @@ export class ArticleService {
       if (tagsChanged) this.setTags(id, input.tags as string[])
       this.db.update(articles).set({ ...Object.fromEntries(changed), updatedAt: now, version: current.version + 1 })
         .where(eq(articles.id, id)).run()
+      // Visibility is applied when searching: only a change of the text needs a reindex.
+      if (changed.some(([key]) => SEARCHED_COLUMNS.has(key))) this.search.index(id)
       return this.queries.get(String(id), { editor: true })
     })()
   }
@@ -78,8 +86,11 @@ export class ArticleService {
   }
 
   deletePermanently (id: number): void {
-    const res = this.db.delete(articles).where(eq(articles.id, id)).run()
-    if (res.changes === 0) throw notFound(`Article ${id}`)
+    this.sqlite.transaction(() => {
+      const res = this.db.delete(articles).where(eq(articles.id, id)).run()
+      if (res.changes === 0) throw notFound(`Article ${id}`)
+      this.search.remove(id)
+    })()
   }
 
   listMedia (idOrSlug: string, viewer: Viewer): AttachedMedia[] {

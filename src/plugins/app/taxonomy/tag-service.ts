@@ -23,6 +23,7 @@ export class TagService {
   private readonly listByName: Database.Statement
   private readonly listByCount: Database.Statement
   private readonly countOne: Database.Statement<[{ id: number, now: number }], { n: number }>
+  private readonly touchArticles: Database.Statement<[{ id: number, now: number }]>
 
   constructor (private readonly db: Db, sqlite: Database.Database, private readonly clock: Clock) {
     const cols = 't.id, t.slug, t.name, t.created_at AS createdAt, t.updated_at AS updatedAt'
@@ -31,6 +32,9 @@ export class TagService {
     this.listByCount = sqlite.prepare(`SELECT * FROM (SELECT ${cols}, ${COUNT_SQL} AS articleCount FROM tags t)
       WHERE (@after IS NULL OR (articleCount, id) < (@after, @afterId)) ORDER BY articleCount DESC, id DESC LIMIT @limit`)
     this.countOne = sqlite.prepare(`SELECT ${COUNT_SQL} AS n FROM tags t WHERE t.id = @id`)
+    // Articles list their tags by name: renaming or deleting a tag changes them (a new version).
+    this.touchArticles = sqlite.prepare(`UPDATE articles SET version = version + 1, updated_at = @now
+      WHERE id IN (SELECT article_id FROM article_tags WHERE tag_id = @id)`)
   }
 
   list (opts: { sort: TagSort, limit: number, cursor?: string }): { data: Tag[], nextCursor: string | null } {
@@ -80,14 +84,21 @@ export class TagService {
     const slug = input.slug === undefined || input.slug === current.slug
       ? current.slug
       : chooseSlug({ requested: input.slug, source: '', fallback: 'tag', what: 'tag', isTaken: s => this.slugTaken(s, id) })
-    const row = this.db.update(tags).set({ name, slug, updatedAt: this.clock() }).where(eq(tags.id, id)).returning().get()
+    const now = this.clock()
+    const row = this.db.transaction((tx) => {
+      if (name !== current.name) this.touchArticles.run({ id, now })
+      return tx.update(tags).set({ name, slug, updatedAt: now }).where(eq(tags.id, id)).returning().get()
+    })
     return toApi(row, this.countOf(id))
   }
 
   // Removes the tag from every article that has it (the join rows cascade).
   delete (id: number): void {
-    const res = this.db.delete(tags).where(eq(tags.id, id)).run()
-    if (res.changes === 0) throw notFound(`Tag ${id}`)
+    this.db.transaction((tx) => {
+      this.touchArticles.run({ id, now: this.clock() })
+      const res = tx.delete(tags).where(eq(tags.id, id)).run()
+      if (res.changes === 0) throw notFound(`Tag ${id}`)
+    })
   }
 
   // The ids of the named tags, creating the missing ones (articles name tags freely).
