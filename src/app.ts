@@ -1,10 +1,9 @@
-import { STATUS_CODES } from 'node:http'
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyInstance } from 'fastify'
 import type { Config } from './config.ts'
 import type { Clock } from './plugins/app/clock.ts'
 import type { ViewOptions } from './plugins/app/views/view-service.ts'
-import { HttpProblem, problemType, type ProblemItem } from './errors.ts'
+import { HttpProblem, problemBody, type ProblemItem } from './errors.ts'
 import { registerSchemas } from './schemas/index.ts'
 import swagger from './plugins/external/swagger.ts'
 import cors from './plugins/external/cors.ts'
@@ -40,7 +39,8 @@ const FASTIFY_CODES: Record<string, string> = {
 
 async function app (fastify: FastifyInstance, opts: AppOptions): Promise<void> {
   registerSchemas(fastify)
-  await fastify.register(swagger)
+  // Order matters: plugins registered later (swagger-ui's encapsulated routes, the
+  // resource routes) inherit the hooks and the error handler set before them.
   await fastify.register(cors, { config: opts.config })
   await fastify.register(services, { config: opts.config, clock: opts.clock, views: opts.views })
   await fastify.register(auth)
@@ -72,24 +72,24 @@ async function app (fastify: FastifyInstance, opts: AppOptions): Promise<void> {
     } else {
       request.log.error({ err: error }, 'request failed')
     }
-    reply.code(status).type('application/problem+json').send({
-      type: problemType(code),
-      title: STATUS_CODES[status] ?? 'Error',
-      status,
-      detail,
-      instance: request.url,
-      ...(errors === undefined ? {} : { errors })
-    })
+    reply.code(status).type('application/problem+json').send(problemBody(status, code, detail, request.url, errors))
   })
 
   fastify.setNotFoundHandler((request, reply) => {
-    reply.code(404).type('application/problem+json').send({
-      type: problemType('not-found'),
-      title: 'Not Found',
-      status: 404,
-      detail: `There is no ${request.method} ${request.url.split('?')[0]}`,
-      instance: request.url
-    })
+    reply.code(404).type('application/problem+json')
+      .send(problemBody(404, 'not-found', `There is no ${request.method} ${request.url.split('?')[0]}`, request.url))
+  })
+
+  // Bodies are JSON (and NDJSON where a route says so): anything else is a 415.
+  fastify.removeContentTypeParser('text/plain')
+
+  await fastify.register(swagger)
+
+  // A /v1 route without a query schema takes no query parameters: unknown ones are a 400.
+  fastify.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/v1') && route.schema !== undefined && route.schema.querystring === undefined) {
+      route.schema.querystring = { type: 'object', additionalProperties: false, properties: {} }
+    }
   })
 
   await fastify.register(operationsRoutes)

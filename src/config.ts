@@ -31,6 +31,12 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     const value = env[key]
     if (value !== undefined && value !== '') data[key] = value
   }
+  // ajv's coercion would take "0x10", "1e3" or " 80" for a number; a setting must be
+  // written in digits.
+  for (const [key, value] of Object.entries(data)) {
+    const schema = ConfigSchema.properties[key as keyof typeof ConfigSchema.properties] as { type?: unknown }
+    if (schema.type === 'integer' && !/^-?[0-9]+$/.test(value)) throw new Error(`env/${key} must be an integer written in digits`)
+  }
   // env: false: only the given env counts (env-schema would otherwise merge process.env
   // underneath it, bringing back empty values and settings the caller left out).
   return envSchema<Config>({ schema: ConfigSchema, data, env: false, dotenv: false })

@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http'
+
 // Errors the services throw. The app's error handler turns each into an RFC 9457
 // problem (application/problem+json); services never see request or reply.
 
@@ -21,6 +23,27 @@ export class HttpProblem extends Error {
 }
 
 export const problemType = (code: string): string => `urn:khabar:problem:${code}`
+
+export interface ProblemBody {
+  type: string
+  title: string
+  status: number
+  detail: string
+  instance?: string
+  errors?: ProblemItem[]
+}
+
+// The RFC 9457 body every error answer carries.
+export function problemBody (status: number, code: string, detail: string, instance?: string, errors?: ProblemItem[]): ProblemBody {
+  return {
+    type: problemType(code),
+    title: STATUS_CODES[status] ?? 'Error',
+    status,
+    detail,
+    ...(instance === undefined ? {} : { instance }),
+    ...(errors === undefined ? {} : { errors })
+  }
+}
 
 export const notFound = (what: string): HttpProblem =>
   new HttpProblem(404, 'not-found', 'Not Found', `${what} was not found`)

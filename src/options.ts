@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
-import type { FastifyServerOptions } from 'fastify'
+import type { FastifyError, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify'
 import { AjvCompiler } from '@fastify/ajv-compiler'
 import type { Config } from './config.ts'
+import { problemBody } from './errors.ts'
 
 export const BODY_LIMIT = 1024 * 1024
 
@@ -15,17 +16,21 @@ const ajvCustomOptions = {
 
 type Validate = ((data: unknown) => boolean) & { errors?: unknown[] | null }
 
-// Ajv coerces "1e400" to Infinity and then skips minimum and maximum (they only look at
-// finite numbers): a coerced query or path value must be finite as well as valid.
-function finiteOnly (validate: Validate): Validate {
+const PLAIN_INTEGER = /^-?(0|[1-9][0-9]{0,15})$/
+
+// Every number in a query or path is an integer, and ajv's coercion is generous: "1e3",
+// "0x3E8" and "1000.0" would all become 1000, and "1e400" Infinity (which then skips
+// minimum and maximum). A value coerced to a number must have been written as one.
+function plainNumbers (validate: Validate): Validate {
   const check: Validate = (data) => {
+    const raw = { ...(data as Record<string, unknown>) }
     if (!validate(data)) {
       check.errors = validate.errors
       return false
     }
     for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
-      if (typeof value === 'number' && !Number.isFinite(value)) {
-        check.errors = [{ instancePath: `/${key}`, keyword: 'type', params: {}, schemaPath: '', message: 'must be a finite number' }]
+      if (typeof value === 'number' && typeof raw[key] === 'string' && !PLAIN_INTEGER.test(raw[key])) {
+        check.errors = [{ instancePath: `/${key}`, keyword: 'type', params: {}, schemaPath: '', message: 'must be an integer written in digits' }]
         return false
       }
     }
@@ -35,13 +40,21 @@ function finiteOnly (validate: Validate): Validate {
   return check
 }
 
+// Errors the router raises before any route runs (a malformed percent-encoding, a path
+// segment over maxParamLength) answer problem+json like every other error.
+function frameworkErrors (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const status = Number(error.statusCode)
+  reply.code(status).type('application/problem+json')
+  reply.send(problemBody(status, status === 414 ? 'uri-too-long' : 'bad-request', error.message, request.url))
+}
+
 // Query strings and path parameters arrive as text and must be coerced; a JSON body
 // must not be: `"5"` where a number belongs is a wrong type, not a number.
 function buildValidator (externalSchemas: unknown, options: any): any {
   const factory = AjvCompiler()
   const coercing = factory(externalSchemas as any, options)
   const strict = factory(externalSchemas as any, { ...options, customOptions: { ...options.customOptions, coerceTypes: false } })
-  return (route: { httpPart?: string }) => route.httpPart === 'body' ? strict(route as any) : finiteOnly(coercing(route as any))
+  return (route: { httpPart?: string }) => route.httpPart === 'body' ? strict(route as any) : plainNumbers(coercing(route as any))
 }
 
 // The one set of Fastify options: the server and the tests build the app with it.
@@ -63,6 +76,7 @@ export function fastifyOptions (config: Config): FastifyServerOptions {
       ignoreTrailingSlash: true
     },
     ajv: { customOptions: ajvCustomOptions },
-    schemaController: { compilersFactory: { buildValidator } }
+    schemaController: { compilersFactory: { buildValidator } },
+    frameworkErrors
   }
 }

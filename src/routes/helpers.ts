@@ -36,7 +36,8 @@ export function sendList (request: FastifyRequest, reply: FastifyReply, data: un
 export function project<T extends object> (reply: FastifyReply, items: T[], fields: string | undefined): object[] {
   if (fields === undefined) return items
   const keep = commaSet(fields)
-  keep.add('id')
-  reply.serializer(JSON.stringify)
+  // id always; category and media are only there when include= asked for them.
+  for (const always of ['id', 'category', 'media']) keep.add(always)
+  reply.serializer(JSON.stringify).type('application/json; charset=utf-8')
   return items.map(item => Object.fromEntries(Object.entries(item).filter(([key]) => keep.has(key))))
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { problemType } from '../errors.ts'
+import { problemBody } from '../errors.ts'
 import { ref } from '../schemas/common.ts'
 
 const Status = {
@@ -38,9 +38,7 @@ export default async function operationsRoutes (app: FastifyInstance): Promise<v
       app.database.sqlite.prepare('SELECT 1').get()
     } catch (err) {
       request.log.error({ err }, 'database not ready')
-      return await reply.code(503).type('application/problem+json').send({
-        type: problemType('not-ready'), title: 'Service Unavailable', status: 503, detail: 'The database does not answer'
-      })
+      return await reply.code(503).type('application/problem+json').send(problemBody(503, 'not-ready', 'The database does not answer', request.url))
     }
     return { status: 'ok' }
   })

@@ -44,7 +44,7 @@ const summaryProperties = {
   externalId: Nullable(Type.String()),
   version: Type.Integer({ minimum: 1 }),
   trashedAt: Type.Optional(Nullable(Timestamp)),
-  category: Type.Optional(ref('CategoryRef') as any),
+  category: Type.Optional(Type.Union([ref('CategoryRef') as any, Type.Null()], { description: 'With include=category; null when the article has none' })),
   media: Type.Optional(Type.Array(ref('AttachedMedia') as any))
 }
 const optionalInOutput = new Set(['trashedAt', 'category', 'media'])

@@ -110,6 +110,11 @@ test('articles written behind the app\'s back are indexed at the next start', as
   t.equal(app.services.search.indexStale(), 1)
   t.equal((await search(app, 'احتياطية')).body.data.length, 1)
   t.equal(app.services.search.indexStale(), 0, 'nothing left to do')
+  app.database.sqlite.pragma('foreign_keys = OFF')
+  app.database.sqlite.prepare('DELETE FROM articles WHERE id = ?').run(a.id)
+  app.services.search.index(a.id)
+  t.equal((await search(app, 'احتياطية')).body.data.length, 0, 'indexing an article that is gone removes it from the index')
+  t.equal(app.database.sqlite.prepare('SELECT count(*) FROM articles_fts').pluck().get(), 0)
 })
 
 test('filters, sort and keyset pagination of search', async (t) => {
@@ -171,6 +176,7 @@ test('related articles: shared tags, category and title words, never the article
   const a = await createArticle(app, { title: 'قمة المناخ في القاهرة', tags: ['مناخ', 'مصر'], categoryId: cat.id })
   const twoTags = await createArticle(app, { title: 'تقرير بيئي', tags: ['مناخ', 'مصر'] })
   const oneTag = await createArticle(app, { title: 'أخبار متفرقة', tags: ['مصر'] })
+  const oneTagToo = await createArticle(app, { title: 'أخبار أخرى', tags: ['مصر'] })
   const titleWord = await createArticle(app, { title: 'المناخ يتغير بسرعة' })
   const sameCategory = await createArticle(app, { title: 'شيء آخر تماما', categoryId: cat.id })
   const draft = await createArticle(app, { title: 'قمة المناخ مسودة', tags: ['مناخ', 'مصر'], status: 'draft' })
@@ -179,6 +185,7 @@ test('related articles: shared tags, category and title words, never the article
   const ids = await related(`/v1/articles/${a.id}/related?limit=10`)
   t.equal(ids[0], twoTags.id, 'two shared tags first')
   t.ok(ids.includes(oneTag.id) && ids.includes(titleWord.id) && ids.includes(sameCategory.id))
+  t.ok(ids.indexOf(oneTagToo.id) < ids.indexOf(oneTag.id), 'equal scores: the newer first')
   t.notOk(ids.includes(a.id), 'never itself')
   t.notOk(ids.includes(draft.id), 'never a draft')
   t.notOk(ids.includes(unrelated.id))

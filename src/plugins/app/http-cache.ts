@@ -72,8 +72,7 @@ export default fp(async function httpCache (app: FastifyInstance) {
     } else if (reply.getHeader('cache-control') === undefined) {
       reply.header('cache-control', 'public, max-age=60, stale-while-revalidate=300')
     }
-    // Swagger UI's routes are registered before this plugin: their replies lack the decorator.
-    const etag = `"${reply.etagPrefix ?? ''}${fnv1a(payload)}"`
+    const etag = `"${reply.etagPrefix}${fnv1a(payload)}"`
     reply.header('etag', etag)
     if (request.principal === null && request.method === 'GET' && !String(reply.getHeader('cache-control')).includes('no-store')) {
       const headers: Record<string, string> = {}

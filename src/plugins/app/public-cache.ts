@@ -18,6 +18,7 @@ export class PublicCache {
   private readonly totalChanges: Database.Statement<[], number>
   private readonly dataVersion: Database.Statement<[], number>
   private readonly nextScheduled: Database.Statement<[{ now: number }], number | null>
+  private state = ''
   private generation = ''
   private validUntil = 0
 
@@ -33,11 +34,12 @@ export class PublicCache {
   // article will next become visible whenever the data has changed or that time has come.
   current (): string {
     const now = this.clock()
-    const generation = `${this.dataVersion.get() as number}:${this.totalChanges.get() as number}`
-    if (generation !== this.generation || now >= this.validUntil) {
+    const state = `${this.dataVersion.get() as number}:${this.totalChanges.get() as number}`
+    if (state !== this.state || now >= this.validUntil) {
       const next = this.nextScheduled.get({ now })
       this.validUntil = next ?? Number.POSITIVE_INFINITY
-      this.generation = `${generation}@${now}`
+      this.state = state
+      this.generation = `${state}@${now}`
     }
     return this.generation
   }

@@ -49,7 +49,8 @@ export default fp(async function swaggerPlugin (app: FastifyInstance) {
       tags: OPENAPI_TAGS
     },
     refResolver: {
-      buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string | undefined) ?? `def-${i}`
+      // The resolver calls this only for a schema that has an $id.
+      buildLocalReference: (json) => String(json.$id)
     }
   })
   await app.register(swaggerUi, {

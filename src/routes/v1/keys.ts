@@ -20,6 +20,18 @@ export default async function keyRoutes (app: FastifyInstance): Promise<void> {
     }
   }, async () => ({ data: keys.list(), meta: { nextCursor: null } }))
 
+  app.get<{ Params: { id: number } }>('/:id', {
+    onRequest: admin,
+    schema: {
+      summary: 'One API key (never its secret)',
+      tags,
+      operationId: 'getKey',
+      security: security.required,
+      params: IdParams,
+      response: { 200: ref('ApiKey'), ...problems(400, 401, 403, 404) }
+    }
+  }, async (request) => keys.get(request.params.id))
+
   app.post<{ Body: ApiKeyCreate }>('/', {
     onRequest: admin,
     schema: {

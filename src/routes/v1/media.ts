@@ -29,7 +29,7 @@ export default async function mediaRoutes (app: FastifyInstance): Promise<void> 
       response: { 200: listOf('Media'), ...problems(400, 401) }
     }
   }, async (request, reply) => {
-    const page = service.list({ ...request.query, limit: request.query.limit ?? 20, editor: request.principal !== null })
+    const page = service.list({ ...request.query, limit: request.query.limit, editor: request.principal !== null })
     return sendList(request, reply, page.data, page.nextCursor)
   })
 

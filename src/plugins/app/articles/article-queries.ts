@@ -88,8 +88,9 @@ export class ArticleQueries {
     if (q.status !== undefined && !viewer.editor && q.status !== 'published') {
       throw unauthorized('Listing by status needs a key')
     }
-    const sort: Sort = q.sort ?? '-publishedAt'
-    const limit = q.limit ?? 20
+    // The schema's defaults always fill these.
+    const sort = q.sort as Sort
+    const limit = q.limit as number
     const now = this.clock()
     const params: Record<string, unknown> = { now, limit: limit + 1 }
     const where: string[] = [viewer.editor ? EDITOR_STATUS_SQL[q.status ?? 'default'] : PUBLIC_VISIBLE_SQL]
@@ -133,7 +134,7 @@ export class ArticleQueries {
     if (include.has('category')) {
       const ids = [...new Set(articles.map(a => a.categoryId).filter((id): id is number => id !== null))]
       const refs = new Map(this.categoryRefs.all(JSON.stringify(ids)).map(c => [c.id, c]))
-      for (const a of articles) a.category = a.categoryId === null ? null : refs.get(a.categoryId) ?? null
+      for (const a of articles) a.category = a.categoryId === null ? null : refs.get(a.categoryId) as CategoryRef
     }
     if (include.has('media')) {
       const attached = this.media.attachedTo(articles.map(a => a.id))

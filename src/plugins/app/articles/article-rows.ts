@@ -79,5 +79,5 @@ export function toSummary (row: RawArticle, tags: string[], withTrash: boolean):
 }
 
 export function toArticle (row: RawArticle, tags: string[], withTrash: boolean): Article {
-  return { ...toSummary(row, tags, withTrash), body: row.body ?? '' }
+  return { ...toSummary(row, tags, withTrash), body: row.body as string }
 }

@@ -54,6 +54,12 @@ export class KeyService {
     return this.db.select().from(apiKeys).orderBy(apiKeys.id).all().map(toApi)
   }
 
+  get (id: number): ApiKey {
+    const row = this.db.select().from(apiKeys).where(eq(apiKeys.id, id)).get()
+    if (row === undefined) throw notFound(`Key ${id}`)
+    return toApi(row)
+  }
+
   revoke (id: number): ApiKey {
     const row = this.db.update(apiKeys).set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, ${this.clock()})` })
       .where(eq(apiKeys.id, id)).returning().get()

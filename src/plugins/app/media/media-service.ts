@@ -61,7 +61,6 @@ export class MediaService {
   // The media attached to each of the given articles, in order.
   attachedTo (articleIds: number[]): Map<number, AttachedMedia[]> {
     const out = new Map<number, AttachedMedia[]>()
-    if (articleIds.length === 0) return out
     for (const row of this.attachedStmt.all(JSON.stringify(articleIds))) {
       const { articleId, role, position, ...item } = row
       let list = out.get(articleId)

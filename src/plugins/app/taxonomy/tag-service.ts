@@ -123,7 +123,7 @@ export class TagService {
   }
 
   private countOf (id: number): number {
-    return this.countOne.get({ id, now: this.clock() })?.n ?? 0
+    return (this.countOne.get({ id, now: this.clock() }) as { n: number }).n
   }
 
   private slugTaken (slug: string, exceptId?: number): boolean {

@@ -1,0 +1,35 @@
+import { test } from 'tap'
+import { ftsMatch, indexText, queryTerms, snippet, escapeHtml, MAX_QUERY_WORDS } from '../../src/text/search-text.ts'
+
+test('indexText keeps repeats (term frequency) and adds the stripped copies', async (t) => {
+  t.equal(indexText('دمشق بدمشق دمشق'), 'دمشق بدمشق دمشق دمشق')
+  t.equal(indexText('<b>'), 'b')
+  t.equal(indexText(''), '')
+})
+
+test('queryTerms: one entry per distinct word, with its forms, at most MAX_QUERY_WORDS', async (t) => {
+  t.same(queryTerms('بدمشق دمشق بدمشق'), [['بدمشق', 'دمشق'], ['دمشق']])
+  t.same(queryTerms('"(((*)))" ^'), [])
+  const many = Array.from({ length: 20 }, (_, i) => `كلمة${i}`).join(' ')
+  t.equal(queryTerms(many).length, MAX_QUERY_WORDS)
+})
+
+test('ftsMatch quotes every form, so nothing is FTS5 syntax', async (t) => {
+  t.equal(ftsMatch([['a'], ['b', 'c']]), '"a" AND ("b" OR "c")')
+  t.equal(ftsMatch([['a'], ['b']], { prefixLast: true, column: 'title' }), '{title} : ("a" AND "b"*)')
+  t.equal(ftsMatch([['x"y']]), '"x""y"', 'a quote inside a term is doubled')
+})
+
+test('snippet: the original text around the first match, escaped, matches marked', async (t) => {
+  const words = Array.from({ length: 60 }, (_, i) => `w${i}`)
+  words[40] = 'دمشق'
+  const text = words.join(' ')
+  const s = snippet(text, [['دمشق']], 10)
+  t.ok(s.startsWith('… '), 'cut at the start')
+  t.ok(s.endsWith(' …'), 'cut at the end')
+  t.match(s, /w38 w39 <mark>دمشق<\/mark> w41/)
+  t.equal(snippet('قصير <i> & دمشق.', [['دمشق']]), 'قصير &lt;i&gt; &amp; <mark>دمشق</mark>.', 'the whole short text, the tail kept')
+  t.equal(snippet('no match here', [['x']], 2), 'no match …', 'no match: the beginning')
+  t.equal(snippet('<<>>', [['x']]), '&lt;&lt;&gt;&gt;', 'no words at all: the escaped text')
+  t.equal(escapeHtml('"\'&<>'), '&quot;&#39;&amp;&lt;&gt;')
+})
