@@ -22,6 +22,13 @@ export class HttpProblem extends Error {
   }
 }
 
+// A resource asked for by a slug it had before: answered 301 to its current slug.
+export class Moved extends HttpProblem {
+  constructor (readonly from: string, readonly to: string) {
+    super(301, 'moved', 'Moved Permanently', `"${from}" is now "${to}"`)
+  }
+}
+
 export const problemType = (code: string): string => `urn:khabar:problem:${code}`
 
 export interface ProblemBody {

@@ -140,3 +140,30 @@ export const articleViewsDaily = sqliteTable('article_views_daily', {
   primaryKey({ columns: [t.articleId, t.day] }),
   index('article_views_daily_day_idx').on(t.day, t.articleId, t.views)
 ])
+
+// Earlier versions of articles, whole, as the input that would recreate them (JSON).
+// Bounded per article by REVISIONS_KEEP.
+export const articleRevisions = sqliteTable('article_revisions', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  articleId: integer('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),
+  // The version the article had in this state.
+  version: integer('version').notNull(),
+  snapshot: text('snapshot').notNull(),
+  // When the article was changed away from this state, and by which key.
+  createdAt: integer('created_at').notNull(),
+  keyId: integer('key_id')
+}, (t) => [
+  uniqueIndex('article_revisions_article_version_unique').on(t.articleId, t.version)
+])
+
+// Slugs a resource had before: they keep leading to it (301) and stay reserved for it
+// until freed explicitly.
+export const slugHistory = sqliteTable('slug_history', {
+  kind: text('kind', { enum: ['article', 'category', 'tag'] }).notNull(),
+  slug: text('slug').notNull(),
+  targetId: integer('target_id').notNull(),
+  createdAt: integer('created_at').notNull()
+}, (t) => [
+  primaryKey({ columns: [t.kind, t.slug] }),
+  index('slug_history_target_idx').on(t.kind, t.targetId)
+])

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3'
 import type { ArticleListQueryT, ArticleSummary, Article, CategoryRef } from '../../../schemas/articles.ts'
-import { notFound, unauthorized } from '../../../errors.ts'
+import { Moved, notFound, unauthorized } from '../../../errors.ts'
+import type { SlugHistory } from '../slug-history.ts'
 import type { CategoryService } from '../taxonomy/category-service.ts'
 import type { TagService } from '../taxonomy/tag-service.ts'
 import type { MediaService } from '../media/media-service.ts'
@@ -48,7 +49,8 @@ export class ArticleQueries {
     private readonly clock: Clock,
     private readonly categories: CategoryService,
     private readonly tags: TagService,
-    private readonly media: MediaService
+    private readonly media: MediaService,
+    private readonly slugs: SlugHistory
   ) {
     this.byId = sqlite.prepare(`SELECT ${FULL_COLUMNS} FROM articles a WHERE a.id = ?`)
     this.bySlug = sqlite.prepare(`SELECT ${FULL_COLUMNS} FROM articles a WHERE a.slug = ?`)
@@ -67,7 +69,15 @@ export class ArticleQueries {
 
   get (idOrSlug: string, viewer: Viewer, include: Set<string> = new Set()): Article {
     const row = this.findRaw(idOrSlug)
-    if (row === undefined || (!viewer.editor && !isPubliclyReadable(row, this.clock()))) throw notFound(`Article ${idOrSlug}`)
+    if (row === undefined) {
+      // A slug the article had before leads to it.
+      const key = parseIdOrSlug(idOrSlug)
+      const movedTo = 'slug' in key ? this.slugs.resolve('article', key.slug) : undefined
+      const target = movedTo === undefined ? undefined : this.byId.get(movedTo)
+      if (target !== undefined && 'slug' in key && (viewer.editor || isPubliclyReadable(target, this.clock()))) throw new Moved(key.slug, target.slug)
+      throw notFound(`Article ${idOrSlug}`)
+    }
+    if (!viewer.editor && !isPubliclyReadable(row, this.clock())) throw notFound(`Article ${idOrSlug}`)
     const article = toArticle(row, this.tagsOfOne.all(row.id), viewer.editor)
     this.addIncludes([article], include)
     return article

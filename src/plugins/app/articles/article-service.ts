@@ -11,6 +11,8 @@ import type { MediaService } from '../media/media-service.ts'
 import { HAS_VIDEO_SQL } from '../media/media-service.ts'
 import { chooseSlug } from '../slugs.ts'
 import type { SearchService } from '../search/search-service.ts'
+import type { SlugHistory } from '../slug-history.ts'
+import type { RevisionService } from './revision-service.ts'
 import type { Clock } from '../clock.ts'
 import type { ArticleQueries, Viewer } from './article-queries.ts'
 import { toMs, type RawArticle } from './article-rows.ts'
@@ -31,7 +33,9 @@ export class ArticleService {
     readonly queries: ArticleQueries,
     private readonly tags: TagService,
     private readonly media: MediaService,
-    private readonly search: SearchService
+    private readonly search: SearchService,
+    private readonly revisions: RevisionService,
+    private readonly slugs: SlugHistory
   ) {
     this.refreshHasVideo = sqlite.prepare(`${HAS_VIDEO_SQL} WHERE id = ?`)
   }
@@ -63,6 +67,8 @@ export class ArticleService {
       const currentTags = this.queries.tagsOf(id)
       const tagsChanged = input.tags !== undefined && !sameTags(currentTags, input.tags)
       if (changed.length === 0 && !tagsChanged) return this.queries.get(String(id), { editor: true })
+      this.revisions.keep(current, currentTags)
+      if (columns.slug !== undefined) this.slugs.moved('article', id, current.slug, columns.slug)
       if (tagsChanged) this.setTags(id, input.tags as string[])
       this.db.update(articles).set({ ...Object.fromEntries(changed), updatedAt: now, version: current.version + 1 })
         .where(eq(articles.id, id)).run()
@@ -90,6 +96,7 @@ export class ArticleService {
       const res = this.db.delete(articles).where(eq(articles.id, id)).run()
       if (res.changes === 0) throw notFound(`Article ${id}`)
       this.search.remove(id)
+      this.slugs.forgetAll('article', id)
     })()
   }
 
@@ -128,8 +135,24 @@ export class ArticleService {
       .from(categories).where(eq(categories.id, id)).get()
   }
 
+  // Makes an earlier version current again, as a new version (so it can be undone
+  // too). Its slug comes back only while no other article holds it, its category only
+  // while it exists; media attachments are not part of revisions.
+  restoreRevision (id: number, revision: number, ifMatch: string | undefined): Article {
+    return this.sqlite.transaction(() => {
+      this.requireRow(id)
+      const { article } = this.revisions.get(id, revision)
+      const input: ArticleInput = { ...article }
+      if (this.slugTaken(article.slug, id)) delete input.slug
+      if (article.categoryId !== null && this.categoryRef(article.categoryId) === undefined) input.categoryId = null
+      if (article.externalId !== null && this.externalIdTaken(article.externalId, id)) delete input.externalId
+      return this.update(id, input, ifMatch)
+    })()
+  }
+
   private bump (id: number, set: Partial<Columns>): void {
     const current = this.requireRow(id)
+    this.revisions.keep(current, this.queries.tagsOf(id))
     this.db.update(articles).set({ ...set, updatedAt: this.clock(), version: current.version + 1 }).where(eq(articles.id, id)).run()
   }
 
@@ -192,9 +215,16 @@ export class ArticleService {
     if (ids.length > 0) this.db.insert(articleTags).values(ids.map((tagId, position) => ({ articleId: id, tagId, position }))).run()
   }
 
+  // Taken: another article's slug, or one of its old slugs (they keep leading to it).
   private slugTaken (slug: string, exceptId?: number): boolean {
     const where = exceptId === undefined ? eq(articles.slug, slug) : and(eq(articles.slug, slug), ne(articles.id, exceptId))
-    return this.db.select({ id: articles.id }).from(articles).where(where).get() !== undefined
+    return this.db.select({ id: articles.id }).from(articles).where(where).get() !== undefined ||
+      this.slugs.heldByOther('article', slug, exceptId)
+  }
+
+  private externalIdTaken (externalId: string, exceptId: number): boolean {
+    return this.db.select({ id: articles.id }).from(articles)
+      .where(and(eq(articles.externalId, externalId), ne(articles.id, exceptId))).get() !== undefined
   }
 }
 

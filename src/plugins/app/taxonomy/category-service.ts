@@ -6,6 +6,7 @@ import type { Category, CategoryCreate, CategoryPatch } from '../../../schemas/t
 import { conflict, invalidField, notFound } from '../../../errors.ts'
 import { hasBidiOverride } from '../../../text/index.ts'
 import { chooseSlug, parseIdOrSlug } from '../slugs.ts'
+import type { SlugHistory } from '../slug-history.ts'
 import { iso, type Clock } from '../clock.ts'
 import { PUBLIC_VISIBLE_SQL } from '../visibility.ts'
 
@@ -13,7 +14,7 @@ export class CategoryService {
   private readonly counts: Database.Statement<[{ now: number }], { categoryId: number, n: number }>
   private readonly subtree: Database.Statement<[number], { id: number }>
 
-  constructor (private readonly db: Db, sqlite: Database.Database, private readonly clock: Clock) {
+  constructor (private readonly db: Db, sqlite: Database.Database, private readonly clock: Clock, private readonly slugs: SlugHistory) {
     this.counts = sqlite.prepare(`SELECT category_id AS categoryId, count(*) AS n FROM articles a
       WHERE ${PUBLIC_VISIBLE_SQL} AND category_id IS NOT NULL GROUP BY category_id`)
     this.subtree = sqlite.prepare(`WITH RECURSIVE sub(id) AS (SELECT ? UNION SELECT c.id FROM categories c JOIN sub ON c.parent_id = sub.id)
@@ -37,7 +38,7 @@ export class CategoryService {
 
   get (idOrSlug: string): Category {
     const row = this.find(idOrSlug)
-    if (row === undefined) throw notFound(`Category ${idOrSlug}`)
+    if (row === undefined) throw this.slugs.missing('category', idOrSlug, id => this.db.select({ slug: categories.slug }).from(categories).where(eq(categories.id, id)).get()?.slug, 'Category')
     return toApi(row, this.articleCounts().get(row.id) ?? 0)
   }
 
@@ -90,6 +91,7 @@ export class CategoryService {
       position: input.position ?? current.position,
       updatedAt: this.clock()
     }).where(eq(categories.id, id)).returning().get()
+    this.slugs.moved('category', id, current.slug, slug)
     return toApi(row, this.articleCounts().get(id) ?? 0)
   }
 
@@ -111,6 +113,7 @@ export class CategoryService {
           .where(eq(articles.categoryId, id)).run()
       }
       tx.delete(categories).where(eq(categories.id, id)).run()
+      this.slugs.forgetAll('category', id)
     })
   }
 
@@ -121,7 +124,8 @@ export class CategoryService {
 
   private slugTaken (slug: string, exceptId?: number): boolean {
     const where = exceptId === undefined ? eq(categories.slug, slug) : and(eq(categories.slug, slug), ne(categories.id, exceptId))
-    return this.db.select({ id: categories.id }).from(categories).where(where).get() !== undefined
+    return this.db.select({ id: categories.id }).from(categories).where(where).get() !== undefined ||
+      this.slugs.heldByOther('category', slug, exceptId)
   }
 
   private articleCounts (): Map<number, number> {

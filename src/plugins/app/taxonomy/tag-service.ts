@@ -6,6 +6,7 @@ import type { Tag, TagCreate, TagPatch } from '../../../schemas/taxonomy.ts'
 import { conflict, invalidField, notFound } from '../../../errors.ts'
 import { hasBidiOverride } from '../../../text/index.ts'
 import { chooseSlug, parseIdOrSlug } from '../slugs.ts'
+import type { SlugHistory } from '../slug-history.ts'
 import { iso, type Clock } from '../clock.ts'
 import { PUBLIC_VISIBLE_SQL } from '../visibility.ts'
 import { decodeCursor, encodeCursor } from '../cursor.ts'
@@ -25,7 +26,7 @@ export class TagService {
   private readonly countOne: Database.Statement<[{ id: number, now: number }], { n: number }>
   private readonly touchArticles: Database.Statement<[{ id: number, now: number }]>
 
-  constructor (private readonly db: Db, sqlite: Database.Database, private readonly clock: Clock) {
+  constructor (private readonly db: Db, sqlite: Database.Database, private readonly clock: Clock, private readonly slugs: SlugHistory) {
     const cols = 't.id, t.slug, t.name, t.created_at AS createdAt, t.updated_at AS updatedAt'
     this.listByName = sqlite.prepare(`SELECT ${cols}, ${COUNT_SQL} AS articleCount FROM tags t
       WHERE (@after IS NULL OR (t.name, t.id) > (@after, @afterId)) ORDER BY t.name, t.id LIMIT @limit`)
@@ -57,7 +58,7 @@ export class TagService {
   get (idOrSlug: string): Tag {
     const key = parseIdOrSlug(idOrSlug)
     const row = this.db.select().from(tags).where('id' in key ? eq(tags.id, key.id) : eq(tags.slug, key.slug)).get()
-    if (row === undefined) throw notFound(`Tag ${idOrSlug}`)
+    if (row === undefined) throw this.slugs.missing('tag', idOrSlug, id => this.db.select({ slug: tags.slug }).from(tags).where(eq(tags.id, id)).get()?.slug, 'Tag')
     return toApi(row, this.countOf(row.id))
   }
 
@@ -87,6 +88,7 @@ export class TagService {
     const now = this.clock()
     const row = this.db.transaction((tx) => {
       if (name !== current.name) this.touchArticles.run({ id, now })
+      this.slugs.moved('tag', id, current.slug, slug)
       return tx.update(tags).set({ name, slug, updatedAt: now }).where(eq(tags.id, id)).returning().get()
     })
     return toApi(row, this.countOf(id))
@@ -98,6 +100,7 @@ export class TagService {
       this.touchArticles.run({ id, now: this.clock() })
       const res = tx.delete(tags).where(eq(tags.id, id)).run()
       if (res.changes === 0) throw notFound(`Tag ${id}`)
+      this.slugs.forgetAll('tag', id)
     })
   }
 
@@ -128,7 +131,8 @@ export class TagService {
 
   private slugTaken (slug: string, exceptId?: number): boolean {
     const where = exceptId === undefined ? eq(tags.slug, slug) : and(eq(tags.slug, slug), ne(tags.id, exceptId))
-    return this.db.select({ id: tags.id }).from(tags).where(where).get() !== undefined
+    return this.db.select({ id: tags.id }).from(tags).where(where).get() !== undefined ||
+      this.slugs.heldByOther('tag', slug, exceptId)
   }
 }
 
