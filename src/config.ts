@@ -19,6 +19,13 @@ export const ConfigSchema = Type.Object({
   TRUST_PROXY: Type.Boolean({ default: false }),
   // Views one client address may post per minute (the route is also deduped per article).
   RATE_LIMIT_VIEWS: Type.Integer({ minimum: 1, maximum: 10_000_000, default: 600 }),
+  // Reads (GET, HEAD, OPTIONS) and writes (everything else) one address may send per minute.
+  RATE_LIMIT_READS: Type.Integer({ minimum: 1, maximum: 10_000_000, default: 1200 }),
+  RATE_LIMIT_WRITES: Type.Integer({ minimum: 1, maximum: 10_000_000, default: 120 }),
+  // Mean event loop delay (ms) above which requests are refused with 503; 0 turns it off.
+  MAX_EVENT_LOOP_DELAY: Type.Integer({ minimum: 0, maximum: 60_000, default: 1000 }),
+  // Earlier versions kept per article; the oldest are dropped first.
+  REVISIONS_KEEP: Type.Integer({ minimum: 1, maximum: 10_000, default: 50 }),
   // When set, an admin key with exactly this value exists after start.
   KHABAR_ADMIN_KEY: Type.Optional(Type.String({ minLength: 24, maxLength: 256, pattern: '^[\\x21-\\x7e]+$' }))
 })

@@ -9,7 +9,7 @@ test('PublicCache: an entry lives until a write or until a scheduled article com
   let now = Date.parse('2026-11-26T12:00:00.000Z')
   const cache = new PublicCache(sqlite, () => now)
   cache.set('/a', '{}', { etag: '"x"' })
-  t.same(cache.get('/a'), { generation: cache.current(), body: '{}', headers: { etag: '"x"' } })
+  t.same(cache.get('/a'), { generation: cache.current(), body: Buffer.from('{}'), headers: { etag: '"x"' } })
   now += 3_600_000
   t.ok(cache.get('/a') !== undefined, 'time alone does not expire it when nothing is scheduled')
   const insert = sqlite.prepare("INSERT INTO articles (slug, title, status, published_at, created_at, updated_at) VALUES (?, 't', 'published', ?, 0, 0)")

@@ -4,7 +4,8 @@ import type { Clock } from './clock.ts'
 
 export interface CachedResponse {
   generation: string
-  body: string
+  // Encoded once: replaying bytes skips turning the text into UTF-8 on every hit.
+  body: Buffer
   headers: Record<string, string>
 }
 
@@ -23,7 +24,7 @@ export class PublicCache {
   private validUntil = 0
 
   constructor (sqlite: Database.Database, private readonly clock: Clock, maxBytes = 64 * 1024 * 1024) {
-    this.entries = new LRUCache({ max: 20_000, maxSize: maxBytes, sizeCalculation: e => e.body.length * 2 + 200 })
+    this.entries = new LRUCache({ max: 20_000, maxSize: maxBytes, sizeCalculation: e => e.body.length + 200 })
     this.totalChanges = sqlite.prepare('SELECT total_changes()').pluck() as Database.Statement<[], number>
     this.dataVersion = sqlite.prepare('PRAGMA data_version').pluck() as Database.Statement<[], number>
     this.nextScheduled = sqlite.prepare(`SELECT min(published_at) FROM articles
@@ -55,6 +56,6 @@ export class PublicCache {
   }
 
   set (url: string, body: string, headers: Record<string, string>): void {
-    this.entries.set(url, { generation: this.current(), body, headers })
+    this.entries.set(url, { generation: this.current(), body: Buffer.from(body), headers })
   }
 }

@@ -10,6 +10,10 @@ export default fp(async function corsPlugin (app: FastifyInstance, opts: { confi
     origin: origins.length === 0 ? false : origins,
     methods: ['GET', 'HEAD', 'POST', 'PATCH', 'PUT', 'DELETE'],
     allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match'],
-    exposedHeaders: ['ETag', 'Link', 'Location', 'Last-Modified']
+    // A browser client backs off when it can read the limits and Retry-After.
+    exposedHeaders: ['ETag', 'Link', 'Location', 'Last-Modified', 'Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'],
+    // Strict mode answers an OPTIONS without Origin with a text/plain 400, the one error
+    // that would not be problem+json; a bare OPTIONS gets the (harmless) preflight answer.
+    strictPreflight: false
   })
 }, { name: 'cors' })

@@ -11,6 +11,7 @@ export const OPENAPI_TAGS = [
   { name: 'search', description: 'Arabic-aware full-text search, typeahead and related articles' },
   { name: 'views', description: 'View counts and most-read rankings' },
   { name: 'keys', description: 'API keys (admin only)' },
+  { name: 'import', description: 'Bulk import and export of articles as NDJSON' },
   { name: 'operations', description: 'Health and readiness' }
 ]
 

@@ -1,24 +1,14 @@
 import type { FastifyInstance } from 'fastify'
-import rateLimit from '@fastify/rate-limit'
 import { IdOrSlugParams, problems, ref, security } from '../../../schemas/common.ts'
 import { viewerOf } from '../../helpers.ts'
-import { HttpProblem } from '../../../errors.ts'
 
 const tags = ['views']
 
 export default async function viewRoutes (app: FastifyInstance): Promise<void> {
   const { views } = app.services
-  // Per client address; the store is an LRU of bounded size, so a flood of addresses
-  // cannot grow memory either.
-  await app.register(rateLimit, {
-    global: false,
-    cache: 10_000,
-    errorResponseBuilder: (_request, context) => new HttpProblem(429, 'rate-limited', 'Too Many Requests',
-      `At most ${context.max} views a minute from one address; try again in ${context.after}`)
-  })
-
   app.post<{ Params: { idOrSlug: string } }>('/:idOrSlug/views', {
-    config: { rateLimit: { max: app.config.RATE_LIMIT_VIEWS, timeWindow: 60_000 } },
+    // Its own limit per client address, apart from the other writes (see rate-limit.ts).
+    config: { rateLimit: { max: app.config.RATE_LIMIT_VIEWS } },
     schema: {
       summary: 'Count one view of a published article',
       description: 'Answers 202 before anything is written; counts reach the database within a second. ' +
@@ -27,7 +17,7 @@ export default async function viewRoutes (app: FastifyInstance): Promise<void> {
       operationId: 'postArticleView',
       security: security.optional,
       params: IdOrSlugParams,
-      response: { 202: ref('ViewAccepted'), ...problems(400, 401, 404, 429) }
+      response: { 202: ref('ViewAccepted'), ...problems(400, 401, 404) }
     }
   }, async (request, reply) => {
     const counted = views.record(request.params.idOrSlug, request.ip, String(request.headers['user-agent']))
@@ -42,7 +32,7 @@ export default async function viewRoutes (app: FastifyInstance): Promise<void> {
       operationId: 'getArticleViews',
       security: security.optional,
       params: IdOrSlugParams,
-      response: { 200: ref('ViewStats'), ...problems(400, 401, 404) }
+      response: { 200: ref('ViewStats'), ...problems(301, 400, 401, 404) }
     }
   }, async (request) => views.stats(request.params.idOrSlug, viewerOf(request)))
 }
