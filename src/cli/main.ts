@@ -3,7 +3,10 @@ import { runCli } from './program.ts'
 const code = await runCli(process.argv.slice(2), {
   out: line => { process.stdout.write(line + '\n') },
   err: line => { process.stderr.write(line + '\n') },
-  env: process.env
+  env: process.env,
+  stdin: process.stdin,
+  stdout: process.stdout,
+  stderr: process.stderr
 })
 // `serve` keeps the process alive; everything else ends here.
 if (code !== 0 || process.argv[2] !== 'serve') process.exitCode = code

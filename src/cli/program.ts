@@ -4,11 +4,17 @@ import { openDatabase, runMigrations } from '../db/index.ts'
 import { buildServices, type Services } from '../plugins/app/services.ts'
 import { systemClock } from '../plugins/app/clock.ts'
 import type { Role } from '../plugins/app/keys/key-service.ts'
+import { addTransferCommands } from './transfer.ts'
 
 export interface Io {
   out: (line: string) => void
   err: (line: string) => void
   env: Record<string, string | undefined>
+  // The streams import - and export read and write (the process's own in main.ts);
+  // a progress bar is drawn only when stderr is a terminal.
+  stdin?: NodeJS.ReadableStream
+  stdout?: NodeJS.WritableStream
+  stderr?: NodeJS.WritableStream & { isTTY?: boolean }
 }
 
 // Runs fn against the configured database, migrated, and closes it after.
@@ -84,6 +90,7 @@ export function buildProgram (io: Io): Command {
       const key = withServices(config(), s => s.keys.revoke(id))
       io.out(`Revoked key ${key.id} (${key.name}).`)
     })
+  addTransferCommands(program, io, config)
   return program
 }
 
