@@ -6,7 +6,7 @@ import { problemBody } from './errors.ts'
 
 export const BODY_LIMIT = 1024 * 1024
 
-const ajvCustomOptions = {
+export const ajvCustomOptions = {
   // Unknown fields are refused, never dropped silently.
   removeAdditional: false as const,
   useDefaults: true,
@@ -66,7 +66,10 @@ export function fastifyOptions (config: Config): FastifyServerOptions {
     bodyLimit: BODY_LIMIT,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
-    requestTimeout: 30_000,
+    // No deadline for a whole request: POST /v1/import streams a body of any size for as
+    // long as it takes. Idle sockets still close (connectionTimeout), headers still
+    // have Node's headersTimeout, and every other body is capped at BODY_LIMIT.
+    requestTimeout: 0,
     connectionTimeout: 60_000,
     return503OnClosing: true,
     trustProxy: config.TRUST_PROXY,

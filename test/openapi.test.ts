@@ -46,7 +46,9 @@ test('every operation has a summary, tags, an operationId and typed responses', 
         if (Number(status) >= 400) t.ok(content['application/problem+json'] !== undefined, `${where} ${status} is problem+json`)
       }
       if (op.requestBody !== undefined) {
-        t.ok(op.requestBody.content['application/json']?.schema !== undefined, `${where} has a body schema`)
+        // JSON bodies, and the NDJSON stream of POST /v1/import.
+        const body = op.requestBody.content['application/json'] ?? op.requestBody.content['application/x-ndjson']
+        t.ok(body?.schema !== undefined, `${where} has a body schema`)
       }
     }
   }

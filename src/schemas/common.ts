@@ -32,6 +32,7 @@ export const ref = (id: string): { $ref: string } => ({ $ref: `${id}#` })
 const problemContent = { 'application/problem+json': { schema: ref('Problem') } }
 
 const statusDescriptions: Record<number, string> = {
+  301: 'A slug the resource had before: Location holds its current URL',
   400: 'The request is malformed or fails validation',
   401: 'No key, or an unknown or revoked key',
   403: 'The key\'s role may not do this',
@@ -40,18 +41,20 @@ const statusDescriptions: Record<number, string> = {
   412: 'If-Match does not match the current version',
   413: 'The body is larger than 1 MiB',
   415: 'The body is not application/json',
-  429: 'Too many requests from this address; see Retry-After',
-  500: 'The server failed; details are in its log'
+  429: 'Too many requests from this address; see Retry-After and X-RateLimit-Limit, -Remaining, -Reset',
+  500: 'The server failed; details are in its log',
+  503: 'The server is overloaded; see Retry-After'
 }
 
-// Response schemas for the error statuses a route can answer, all problem+json.
+// Response schemas for the error statuses a route can answer, all problem+json. Any
+// route may also be rate limited (429) or refused while the server is overloaded (503).
 export function problems (...statuses: number[]): Record<number, unknown> {
   const out: Record<number, unknown> = {}
-  for (const status of [...statuses, 500]) {
-    out[status] = { description: statusDescriptions[status], content: problemContent }
-  }
+  for (const status of [...statuses, 429, 500, 503]) out[status] = problemResponse(status)
   return out
 }
+
+export const problemResponse = (status: number): unknown => ({ description: statusDescriptions[status], content: problemContent })
 
 export const LimitQuery = Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Page size' })
 export const CursorQuery = Type.String({ minLength: 1, maxLength: 512, description: 'Opaque cursor from meta.nextCursor' })

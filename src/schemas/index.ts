@@ -5,7 +5,9 @@ import { CategorySchema, CategoryCreateSchema, CategoryPatchSchema, TagSchema, T
 import { MediaSchema, AttachedMediaSchema, MediaCreateBody, MediaPatchBody, MediaAttachBody } from './media.ts'
 import { ViewStatsSchema, ViewAcceptedSchema, RankedArticleSchema, RankedTagSchema, RankedCategorySchema } from './views.ts'
 import { SearchHitSchema, SuggestionSchema } from './search.ts'
+import { RevisionSummarySchema, RevisionSchema, OldSlugSchema } from './revisions.ts'
 import { ApiKeySchema, ApiKeyCreatedSchema, ApiKeyCreateSchema } from './keys.ts'
+import { ArticleImportSchema, ImportResultSchema } from './transfer.ts'
 
 // Shared shapes are registered once and referenced as { $ref: 'Name#' }, so each
 // appears once under components.schemas in the OpenAPI document.
@@ -18,7 +20,9 @@ export const sharedSchemas = [
   MediaCreateBody, MediaPatchBody, MediaAttachBody,
   ApiKeySchema, ApiKeyCreatedSchema, ApiKeyCreateSchema,
   ViewStatsSchema, ViewAcceptedSchema, RankedArticleSchema, RankedTagSchema, RankedCategorySchema,
-  SearchHitSchema, SuggestionSchema
+  SearchHitSchema, SuggestionSchema,
+  RevisionSummarySchema, RevisionSchema, OldSlugSchema,
+  ArticleImportSchema, ImportResultSchema
 ]
 
 export function registerSchemas (app: FastifyInstance): void {

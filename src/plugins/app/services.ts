@@ -12,6 +12,8 @@ import { ArticleService } from './articles/article-service.ts'
 import { ViewService, DEFAULT_VIEW_OPTIONS, type ViewOptions } from './views/view-service.ts'
 import { RankingService } from './views/ranking-service.ts'
 import { SearchService } from './search/search-service.ts'
+import { SlugHistory } from './slug-history.ts'
+import { RevisionService } from './articles/revision-service.ts'
 
 export interface Services {
   keys: KeyService
@@ -23,6 +25,8 @@ export interface Services {
   views: ViewService
   rankings: RankingService
   search: SearchService
+  revisions: RevisionService
+  slugs: SlugHistory
 }
 
 declare module 'fastify' {
@@ -34,18 +38,26 @@ declare module 'fastify' {
   }
 }
 
-export function buildServices (database: Database_, clock: Clock, viewOptions: ViewOptions = DEFAULT_VIEW_OPTIONS): Services {
+export interface ServiceOptions {
+  views?: Partial<ViewOptions>
+  // Revisions kept per article (REVISIONS_KEEP).
+  revisionsKeep?: number
+}
+
+export function buildServices (database: Database_, clock: Clock, options: ServiceOptions = {}): Services {
   const { db, sqlite } = database
+  const slugs = new SlugHistory(sqlite, clock)
   const keys = new KeyService(db, sqlite, clock)
-  const categories = new CategoryService(db, sqlite, clock)
-  const tags = new TagService(db, sqlite, clock)
+  const categories = new CategoryService(db, sqlite, clock, slugs)
+  const tags = new TagService(db, sqlite, clock, slugs)
   const media = new MediaService(db, sqlite, clock)
-  const articleQueries = new ArticleQueries(sqlite, clock, categories, tags, media)
+  const articleQueries = new ArticleQueries(sqlite, clock, categories, tags, media, slugs)
   const search = new SearchService(sqlite, clock, articleQueries, categories, tags)
-  const articles = new ArticleService(db, sqlite, clock, articleQueries, tags, media, search)
-  const views = new ViewService(sqlite, clock, articleQueries, viewOptions)
+  const revisions = new RevisionService(sqlite, clock, options.revisionsKeep ?? 50)
+  const articles = new ArticleService(db, sqlite, clock, articleQueries, tags, media, search, revisions, slugs)
+  const views = new ViewService(sqlite, clock, articleQueries, { ...DEFAULT_VIEW_OPTIONS, ...options.views })
   const rankings = new RankingService(sqlite, clock, articleQueries, categories)
-  return { keys, categories, tags, media, articles, articleQueries, views, rankings, search }
+  return { keys, categories, tags, media, articles, articleQueries, views, rankings, search, revisions, slugs }
 }
 
 // Opens the database, applies pending migrations, and builds the services on it.
@@ -54,7 +66,7 @@ export default fp(async function services (app: FastifyInstance, opts: { config:
   const database = openDatabase(opts.config.DATABASE_PATH)
   runMigrations(database.db)
   const clock = opts.clock ?? systemClock
-  const services = buildServices(database, clock, { ...DEFAULT_VIEW_OPTIONS, ...opts.views })
+  const services = buildServices(database, clock, { views: opts.views, revisionsKeep: opts.config.REVISIONS_KEEP })
   // Articles written by an older version, or restored from a backup, get indexed now.
   services.search.indexStale()
   services.views.start()

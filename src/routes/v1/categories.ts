@@ -33,7 +33,7 @@ export default async function categoryRoutes (app: FastifyInstance): Promise<voi
       security: security.optional,
       querystring: NoQuery,
       params: IdOrSlugParams,
-      response: { 200: ref('Category'), ...problems(400, 401, 404) }
+      response: { 200: ref('Category'), ...problems(301, 400, 401, 404) }
     }
   }, async (request) => categories.get(request.params.idOrSlug))
 

@@ -39,7 +39,7 @@ export default async function tagRoutes (app: FastifyInstance): Promise<void> {
       security: security.optional,
       querystring: NoQuery,
       params: IdOrSlugParams,
-      response: { 200: ref('Tag'), ...problems(400, 401, 404) }
+      response: { 200: ref('Tag'), ...problems(301, 400, 401, 404) }
     }
   }, async (request) => service.get(request.params.idOrSlug))
 

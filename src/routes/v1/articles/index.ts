@@ -47,7 +47,7 @@ export default async function articleRoutes (app: FastifyInstance): Promise<void
       security: security.optional,
       params: IdOrSlugParams,
       querystring: ArticleReadQuery,
-      response: { 200: ref('Article'), 304: { description: 'Not modified (If-None-Match)', type: 'null' }, ...problems(400, 401, 404) }
+      response: { 200: ref('Article'), 304: { description: 'Not modified (If-None-Match)', type: 'null' }, ...problems(301, 400, 401, 404) }
     }
   }, async (request, reply) => {
     const article = articleQueries.get(request.params.idOrSlug, viewerOf(request), commaSet(request.query.include))
@@ -133,7 +133,7 @@ export default async function articleRoutes (app: FastifyInstance): Promise<void
       operationId: 'listArticleMedia',
       security: security.optional,
       params: IdOrSlugParams,
-      response: { 200: AttachedList, ...problems(400, 401, 404) }
+      response: { 200: AttachedList, ...problems(301, 400, 401, 404) }
     }
   }, async (request) => ({ data: articles.listMedia(request.params.idOrSlug, viewerOf(request)) }))
 
