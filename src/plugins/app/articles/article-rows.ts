@@ -81,3 +81,39 @@ export function toSummary (row: RawArticle, tags: string[], withTrash: boolean):
 export function toArticle (row: RawArticle, tags: string[], withTrash: boolean): Article {
   return { ...toSummary(row, tags, withTrash), body: row.body as string }
 }
+
+// An article as the input that would recreate it (tags by name, no category): what
+// revisions store and what export writes.
+export function toInput (row: RawArticle, tags: string[]): {
+  title: string
+  slug: string
+  subtitle: string | null
+  excerpt: string | null
+  body: string
+  lang: string
+  status: RawArticle['status']
+  publishedAt: string | null
+  tags: string[]
+  author: string | null
+  source: { name: string, url: string | null } | null
+  breaking: boolean
+  commentCount: number
+  externalId: string | null
+} {
+  return {
+    title: row.title,
+    slug: row.slug,
+    subtitle: row.subtitle,
+    excerpt: row.excerpt,
+    body: row.body as string,
+    lang: row.lang,
+    status: row.status,
+    publishedAt: isoOrNull(row.publishedAt),
+    tags,
+    author: row.author,
+    source: row.sourceName === null ? null : { name: row.sourceName, url: row.sourceUrl },
+    breaking: row.breaking === 1 || row.breaking === true,
+    commentCount: row.commentCount,
+    externalId: row.externalId
+  }
+}

@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3'
 import type { ArticleInput } from '../../../schemas/articles.ts'
 import { notFound } from '../../../errors.ts'
-import { iso, isoOrNull, type Clock } from '../clock.ts'
+import { iso, type Clock } from '../clock.ts'
 import { decodeCursor, encodeCursor } from '../cursor.ts'
-import type { RawArticle } from './article-rows.ts'
+import { toInput, type RawArticle } from './article-rows.ts'
 
 export interface RevisionSummary { revision: number, title: string, slug: string, status: string, createdAt: string }
 export interface Revision extends RevisionSummary { article: Required<Omit<ArticleInput, 'categoryId'>> & { categoryId: number | null } }
@@ -29,23 +29,7 @@ export class RevisionService {
 
   // Stores the state an article is about to leave.
   keep (row: RawArticle, tags: string[]): void {
-    const snapshot: Revision['article'] = {
-      title: row.title,
-      slug: row.slug,
-      subtitle: row.subtitle,
-      excerpt: row.excerpt,
-      body: row.body as string,
-      lang: row.lang,
-      status: row.status,
-      publishedAt: isoOrNull(row.publishedAt),
-      categoryId: row.categoryId,
-      tags,
-      author: row.author,
-      source: row.sourceName === null ? null : { name: row.sourceName, url: row.sourceUrl },
-      breaking: row.breaking === 1 || row.breaking === true,
-      commentCount: row.commentCount,
-      externalId: row.externalId
-    }
+    const snapshot: Revision['article'] = { ...toInput(row, tags), categoryId: row.categoryId }
     this.insert.run(row.id, row.version, JSON.stringify(snapshot), this.clock())
     this.prune.run(row.id, row.id, this.keepCount)
   }

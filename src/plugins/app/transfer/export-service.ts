@@ -1,8 +1,7 @@
 import type Database from 'better-sqlite3'
 import type { ArticleImport } from '../../../schemas/transfer.ts'
-import { isoOrNull } from '../clock.ts'
 import type { MediaService } from '../media/media-service.ts'
-import { FULL_COLUMNS, type RawArticle } from '../articles/article-rows.ts'
+import { FULL_COLUMNS, toInput, type RawArticle } from '../articles/article-rows.ts'
 
 // GET /v1/export and `khabar export`: every article not in the trash, by id, as the
 // lines POST /v1/import takes back (importing them again changes nothing). Read a
@@ -38,21 +37,8 @@ export class ExportService {
       const media = this.media.attachedTo(ids)
       for (const row of rows) {
         const line: Required<Omit<ArticleImport, 'categoryId'>> = {
-          title: row.title,
-          slug: row.slug,
-          subtitle: row.subtitle,
-          excerpt: row.excerpt,
-          body: row.body as string,
-          lang: row.lang,
-          status: row.status,
-          publishedAt: isoOrNull(row.publishedAt),
+          ...toInput(row, tags.get(row.id) ?? []),
           category: row.categoryId === null ? null : slugs.get(row.categoryId) as string,
-          tags: tags.get(row.id) ?? [],
-          author: row.author,
-          source: row.sourceName === null ? null : { name: row.sourceName, url: row.sourceUrl },
-          breaking: Boolean(row.breaking),
-          commentCount: row.commentCount,
-          externalId: row.externalId,
           media: (media.get(row.id) ?? []).map(m => ({
             url: m.url,
             kind: m.kind,
