@@ -167,3 +167,23 @@ export const slugHistory = sqliteTable('slug_history', {
   primaryKey({ columns: [t.kind, t.slug] }),
   index('slug_history_target_idx').on(t.kind, t.targetId)
 ])
+
+// What the last import wrote into an article: the hash of the line, the version it left
+// the article at and the catalogue epoch then. While the article is still at that version
+// and no category, tag or media item has changed since, the same line again is
+// "unchanged" without being parsed, validated or compared (a re-import of a whole archive).
+export const importState = sqliteTable('import_state', {
+  articleId: integer('article_id').primaryKey().references(() => articles.id, { onDelete: 'cascade' }),
+  lineHash: text('line_hash').notNull(),
+  version: integer('version').notNull(),
+  epoch: integer('epoch').notNull()
+}, (t) => [
+  index('import_state_line_hash_idx').on(t.lineHash)
+])
+
+// One row: a counter that triggers (migration 0005) move on every change or deletion of a
+// category, tag or media item, which can change what an import line means.
+export const catalogEpoch = sqliteTable('catalog_epoch', {
+  id: integer('id').primaryKey(),
+  value: integer('value').notNull()
+})

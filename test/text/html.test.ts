@@ -79,4 +79,6 @@ test('readingTimeMinutes', async (t) => {
   t.equal(readingTimeMinutes(Array(100).fill(words.join(' ')).join(' ')), 5, '1000 words')
   t.equal(readingTimeMinutes(Array(101).fill(words.join(' ')).join(' ')), 6, '1010 words')
   t.equal(readingTimeMinutes(htmlToText('<p>' + 'كلمة '.repeat(200) + '</p><p>' + 'word '.repeat(200) + '</p>')), 2)
+  // Marks continue a word and never start one; astral letters count; emoji do not.
+  t.equal(readingTimeMinutes('\u064E '.repeat(250) + 'مُحَمَّد '.repeat(201) + '𐐀𐐁 '.repeat(200) + '🔥 '.repeat(500)), 3)
 })

@@ -2,7 +2,7 @@ import { LRUCache } from 'lru-cache'
 import type Database from 'better-sqlite3'
 import type { ArticleSummary } from '../../../schemas/articles.ts'
 import { badRequest } from '../../../errors.ts'
-import { htmlToText } from '../../../text/index.ts'
+import { sanitizedToText } from '../../../text/index.ts'
 import { indexText, queryTerms, ftsMatch, snippet } from '../../../text/search-text.ts'
 import { PUBLIC_VISIBLE_SQL } from '../visibility.ts'
 import { decodeCursor, encodeCursor } from '../cursor.ts'
@@ -16,6 +16,10 @@ import { SUMMARY_COLUMNS, type RawArticle } from '../articles/article-rows.ts'
 export type SearchSort = 'relevance' | '-publishedAt'
 export interface SearchQuery extends ArticleFilters { q: string, limit: number, cursor?: string, sort: SearchSort }
 export type SearchHit = ArticleSummary & { score: number, snippet: string }
+// What is indexed of an article: its title, subtitle, excerpt and the text of its body.
+export interface SearchText { title: string, subtitle: string | null, excerpt: string | null, text: string }
+// Articles to index: with their text when the writer had it at hand (a new article), else null.
+export type PendingIndex = Map<number, SearchText | null>
 
 // Relevance is bm25 (a title hit weighs 10 body hits), blended with recency: an
 // article published today counts double, one a week old 1.5 times, a year old ~1.02.
@@ -31,7 +35,10 @@ const STOPWORDS = new Set(('في من على الي الى عن ان مع هذا
 export class SearchService {
   private readonly deleteRow: Database.Statement<[number]>
   private readonly insertRow: Database.Statement<[number, string, string]>
+  private readonly deleteTitle: Database.Statement<[number]>
+  private readonly insertTitle: Database.Statement<[number, string]>
   private readonly markIndexed: Database.Statement<[number, number]>
+  private readonly exists: Database.Statement<[number], number>
   private readonly source: Database.Statement<[number], { id: number, version: number, title: string, subtitle: string | null, excerpt: string | null, body: string }>
   private readonly stale: Database.Statement<[], { id: number }>
   private readonly suggestStmt: Database.Statement<[{ match: string, now: number }], { id: number, slug: string, title: string }>
@@ -53,18 +60,22 @@ export class SearchService {
   ) {
     this.deleteRow = sqlite.prepare('DELETE FROM articles_fts WHERE rowid = ?')
     this.insertRow = sqlite.prepare('INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)')
+    // Titles again, with prefix indexes, for typeahead (migration 0005).
+    this.deleteTitle = sqlite.prepare('DELETE FROM article_titles_fts WHERE rowid = ?')
+    this.insertTitle = sqlite.prepare('INSERT INTO article_titles_fts (rowid, title) VALUES (?, ?)')
     this.markIndexed = sqlite.prepare('INSERT INTO search_indexed (article_id, version) VALUES (?, ?) ON CONFLICT (article_id) DO UPDATE SET version = excluded.version')
+    this.exists = sqlite.prepare('SELECT 1 FROM articles WHERE id = ?').pluck() as Database.Statement<[number], number>
     this.source = sqlite.prepare('SELECT id, version, title, subtitle, excerpt, body FROM articles WHERE id = ?')
     this.stale = sqlite.prepare(`SELECT a.id FROM articles a LEFT JOIN search_indexed s ON s.article_id = a.id
       WHERE s.version IS NULL OR s.version <> a.version ORDER BY a.id`)
     // Newest first by id, so the scan stops after 10 visible titles instead of sorting every match.
-    this.suggestStmt = sqlite.prepare(`SELECT a.id, a.slug, a.title FROM articles_fts f JOIN articles a ON a.id = f.rowid
-      WHERE articles_fts MATCH @match AND ${PUBLIC_VISIBLE_SQL} ORDER BY f.rowid DESC LIMIT 10`)
+    this.suggestStmt = sqlite.prepare(`SELECT a.id, a.slug, a.title FROM article_titles_fts f JOIN articles a ON a.id = f.rowid
+      WHERE article_titles_fts MATCH @match AND ${PUBLIC_VISIBLE_SQL} ORDER BY f.rowid DESC LIMIT 10`)
     this.relatedByTags = sqlite.prepare(`SELECT at2.article_id AS id, count(*) AS shared FROM article_tags at1
       JOIN article_tags at2 ON at2.tag_id = at1.tag_id AND at2.article_id <> at1.article_id
       WHERE at1.article_id = ? GROUP BY at2.article_id ORDER BY shared DESC, at2.article_id DESC LIMIT 200`)
-    this.relatedByTitle = sqlite.prepare(`SELECT rowid AS id FROM articles_fts WHERE articles_fts MATCH ?
-      ORDER BY bm25(articles_fts, ${TITLE_WEIGHT}.0, 1.0) LIMIT 50`)
+    this.relatedByTitle = sqlite.prepare(`SELECT rowid AS id FROM article_titles_fts WHERE article_titles_fts MATCH ?
+      ORDER BY bm25(article_titles_fts) LIMIT 50`)
     this.relatedByCategory = sqlite.prepare(`SELECT a.id FROM articles a WHERE a.category_id = @category AND a.id <> @id
       AND ${PUBLIC_VISIBLE_SQL} ORDER BY a.published_at DESC LIMIT 50`)
     this.categoryOf = sqlite.prepare('SELECT id, category_id AS categoryId FROM articles WHERE id IN (SELECT value FROM json_each(?))')
@@ -72,14 +83,58 @@ export class SearchService {
     this.indexMany = sqlite.transaction((ids: number[]) => { for (const id of ids) this.indexOne(id) })
   }
 
+  // Articles waiting for deferred() to index them, while it runs: with their text when
+  // the caller had it at hand (a new article), else null (read from the row).
+  private pending: PendingIndex | undefined
+
   // (Re)indexes articles after a change of their text. Visibility is checked when
   // searching, so publishing, trashing or restoring needs no reindex.
   index (...ids: number[]): void {
-    this.indexMany(ids)
+    if (this.pending === undefined) this.indexMany(ids)
+    else for (const id of ids) this.pending.set(id, null)
+  }
+
+  // Indexes an article just created (version 1), from the text its writer has made already (the
+  // body's text is the costly part): no second read of the row, and nothing to delete
+  // from the index first (ids are never reused).
+  indexNew (id: number, text: SearchText): void {
+    if (this.pending === undefined) this.write(id, text, 1)
+    else this.pending.set(id, text)
+  }
+
+  /**
+   * Runs fn with the indexing of the articles it writes collected rather than done, and
+   * returns what to index, for indexPending() to do later, many batches at once. An import
+   * uses it: FTS5 writes its buffered terms out as a new segment at every savepoint and
+   * every commit, and each segment is merged again later; indexed line by line (a
+   * savepoint each) or batch by batch (a commit each), an archive made thousands of small
+   * segments. fn runs synchronously, so no other request's writes are ever collected.
+   */
+  collect (fn: () => void): PendingIndex {
+    const pending: PendingIndex = new Map()
+    this.pending = pending
+    try {
+      fn()
+    } finally {
+      this.pending = undefined
+    }
+    return pending
+  }
+
+  /** Indexes what collect() gathered, in one transaction. */
+  indexPending (pending: PendingIndex): void {
+    this.sqlite.transaction(() => {
+      for (const [id, text] of pending) {
+        if (text === null) this.indexOne(id)
+        // Created and rolled back since (its line failed): no article, nothing to index.
+        else if (this.exists.get(id) !== undefined) this.write(id, text, 1)
+      }
+    })()
   }
 
   remove (id: number): void {
     this.deleteRow.run(id)
+    this.deleteTitle.run(id)
   }
 
   // Indexes every article the index lacks or holds at an older version (at start).
@@ -117,7 +172,7 @@ export class SearchService {
     const page = rows.slice(0, q.limit)
     const summaries = this.queries.summariesByIds(page.map(r => r.id))
     const data = page.map((r) => {
-      const text = htmlToText(r.body)
+      const text = sanitizedToText(r.body)
       const inBody = snippet(text, terms)
       return {
         ...(summaries.get(r.id) as ArticleSummary),
@@ -134,7 +189,7 @@ export class SearchService {
   suggest (q: string): Array<{ id: number, slug: string, title: string }> {
     const terms = queryTerms(q)
     if (terms.length === 0) return []
-    return this.suggestStmt.all({ match: ftsMatch(terms, { prefixLast: true, column: 'title' }), now: this.clock() })
+    return this.suggestStmt.all({ match: ftsMatch(terms, { prefixLast: true }), now: this.clock() })
   }
 
   // Published articles sharing tags (3 points each), the category (2) and significant
@@ -161,7 +216,7 @@ export class SearchService {
     for (const r of this.relatedByTags.all(article.id)) add(r.id, 3 * r.shared)
     const words = queryTerms(article.title).filter(forms => forms.every(f => !STOPWORDS.has(f) && f.length > 2))
     if (words.length > 0) {
-      const match = `{title} : (${ftsMatch(words).split(' AND ').join(' OR ')})`
+      const match = ftsMatch(words).split(' AND ').join(' OR ')
       const hits = this.relatedByTitle.all(match).filter(r => r.id !== article.id)
       hits.forEach((r, i) => { add(r.id, 2 * (1 - i / hits.length)) })
     }
@@ -179,10 +234,14 @@ export class SearchService {
 
   private indexOne (id: number): void {
     const row = this.source.get(id)
-    this.deleteRow.run(id)
-    if (row === undefined) return
-    const body = [row.subtitle ?? '', row.excerpt ?? '', htmlToText(row.body)].join(' ')
-    this.insertRow.run(id, indexText(row.title), indexText(body))
-    this.markIndexed.run(id, row.version)
+    this.remove(id)
+    if (row !== undefined) this.write(id, { title: row.title, subtitle: row.subtitle, excerpt: row.excerpt, text: sanitizedToText(row.body) }, row.version)
+  }
+
+  private write (id: number, a: SearchText, version: number): void {
+    const title = indexText(a.title)
+    this.insertRow.run(id, title, indexText(`${a.subtitle ?? ''} ${a.excerpt ?? ''} ${a.text}`))
+    this.insertTitle.run(id, title)
+    this.markIndexed.run(id, version)
   }
 }
