@@ -238,13 +238,13 @@ test('a failure that is not the line\'s stops the import: the batch is rolled ba
   const app = await build(t)
   const { ImportService } = await import('../../src/plugins/app/transfer/import-service.ts')
   const importer = new ImportService(app.database.sqlite, app.services)
-  const create = app.services.articles.create.bind(app.services.articles)
+  const createRow = app.services.articles.createRow.bind(app.services.articles)
   let calls = 0
-  app.services.articles.create = (input) => {
+  app.services.articles.createRow = (input) => {
     if (++calls === 3) throw new Error('disk I/O error')
-    return create(input)
+    return createRow(input)
   }
-  t.teardown(() => { app.services.articles.create = create })
+  t.teardown(() => { app.services.articles.createRow = createRow })
   const seen: number[] = []
   await t.rejects(importer.run([ndjson(article(1), article(2), article(3), article(4))], { batchLines: 2, onBatch: lines => seen.push(lines) }), /disk I\/O error/)
   t.same(seen, [2], 'one batch went in')
@@ -256,4 +256,41 @@ test('a failure that is not the line\'s stops the import: the batch is rolled ba
   const problem = assertProblem(t, res, 500)
   t.notMatch(problem.detail, /disk/)
   t.equal(count(app, 'articles'), 2)
+})
+
+test('a line imported before, into an article nobody changed since, is unchanged without a second look', async (t) => {
+  const app = await build(t)
+  const file = ndjson(article(1), article(2), { title: 'خبر بلا معرف ولا اسم رابط', status: 'published' })
+  t.same(await importBody(app, file, '?dryRun=true'), { created: 3, updated: 0, unchanged: 0, failed: 0, errors: [], moreErrors: 0, dryRun: true }, 'a dry run remembers nothing')
+  t.equal(count(app, 'import_state'), 0)
+  t.match(await importBody(app, file), { created: 3, failed: 0 })
+  t.equal(count(app, 'import_state'), 3, 'each line is remembered with its article')
+  t.match(await importBody(app, file), { created: 0, updated: 0, unchanged: 3 }, 'the line without externalId or slug is not created twice')
+  t.equal(count(app, 'articles'), 3)
+
+  // Changed since: an editor's PATCH bumps the version, and the line is compared in full.
+  const one = await articleByExternalId(app, 'wp-1')
+  await app.inject({ method: 'PATCH', url: `/v1/articles/${one.id}`, headers: bearer(app.editorKey), payload: { title: 'عنوان عدله محرر' } })
+  t.match(await importBody(app, file), { updated: 1, unchanged: 2 }, 'the import puts its title back')
+  t.equal((await articleByExternalId(app, 'wp-1')).title, article(1).title)
+  t.match(await importBody(app, file), { updated: 0, unchanged: 3 })
+
+  // The category the lines name changed its slug: every line is compared in full again.
+  // The old slug still names the category, so nothing moves.
+  const category = json(await app.inject('/v1/categories/economy'))
+  const renamed = await app.inject({ method: 'PATCH', url: `/v1/categories/${category.id}`, headers: bearer(app.editorKey), payload: { slug: 'business' } })
+  t.equal(renamed.statusCode, 200)
+  t.match(await importBody(app, file), { updated: 0, unchanged: 3, failed: 0 })
+  t.equal(json(await app.inject('/v1/categories/business')).articleCount, 2)
+  // A tag deleted behind the lines' back: the articles get it again, as a new tag.
+  const tag = json(await app.inject('/v1/tags/' + encodeURIComponent('وسم-1')))
+  t.equal((await app.inject({ method: 'DELETE', url: `/v1/tags/${tag.id}`, headers: bearer(app.editorKey) })).statusCode, 204)
+  t.match(await importBody(app, file), { updated: 1, unchanged: 2 })
+  t.same((await articleByExternalId(app, 'wp-1')).tags, ['اقتصاد', 'وسم 1'])
+  t.match(await importBody(app, file), { updated: 0, unchanged: 3 })
+
+  // Deleting an article forgets its line: the next import creates it again.
+  const two = await articleByExternalId(app, 'wp-2')
+  t.equal((await app.inject({ method: 'DELETE', url: `/v1/articles/${two.id}?permanent=true`, headers: bearer(app.adminKey) })).statusCode, 204)
+  t.match(await importBody(app, file), { created: 1, unchanged: 2 })
 })

@@ -20,6 +20,8 @@ export class MediaService {
   private readonly listStmt: Database.Statement
   private readonly attachedStmt: Database.Statement<[string], MediaRow & { articleId: number, role: AttachedMedia['role'], position: number }>
   private readonly refreshForMedia: Database.Statement<[{ mediaId: number, now: number }]>
+  private readonly idByUrl: Database.Statement<[string], number>
+  private readonly insertRow: Database.Statement<[Record<string, string | number | null>]>
 
   constructor (private readonly db: Db, private readonly sqlite: Database.Database, private readonly clock: Clock) {
     const cols = `m.id, m.url, m.kind, m.provider, m.embed_url AS embedUrl, m.title, m.caption, m.alt, m.credit,
@@ -34,6 +36,12 @@ export class MediaService {
     this.attachedStmt = sqlite.prepare(`SELECT ${cols}, am.article_id AS articleId, am.role, am.position
       FROM article_media am JOIN media m ON m.id = am.media_id
       WHERE am.article_id IN (SELECT value FROM json_each(?)) ORDER BY am.article_id, am.position, m.id`)
+    this.idByUrl = sqlite.prepare('SELECT id FROM media WHERE url = ?').pluck() as Database.Statement<[string], number>
+    // Prepared once: imports create an item per line.
+    this.insertRow = sqlite.prepare(`INSERT INTO media (url, kind, provider, embed_url, title, caption, alt, credit,
+        thumbnail_url, duration_seconds, width, height, created_at, updated_at)
+      VALUES (@url, @kind, @provider, @embedUrl, @title, @caption, @alt, @credit,
+        @thumbnailUrl, @durationSeconds, @width, @height, @now, @now)`)
     this.refreshForMedia = sqlite.prepare(`${HAS_VIDEO_SQL}, version = version + 1, updated_at = @now
       WHERE id IN (SELECT article_id FROM article_media WHERE media_id = @mediaId)`)
   }
@@ -71,12 +79,16 @@ export class MediaService {
   }
 
   create (input: MediaCreate): Media {
+    return this.get(this.createId(input))
+  }
+
+  // Creates the item and returns its id (create() without reading it back, for imports).
+  createId (input: MediaCreate): number {
     const derived = derive(input.url, '/body/url')
     const thumbnailUrl = input.thumbnailUrl == null ? null : derive(input.thumbnailUrl, '/body/thumbnailUrl').url
-    const existing = this.db.select({ id: media.id }).from(media).where(eq(media.url, derived.url)).get()
-    if (existing !== undefined) throw conflict('media-exists', `This URL is already media ${existing.id}`)
-    const now = this.clock()
-    const row = this.db.insert(media).values({
+    const existing = this.idByUrl.get(derived.url)
+    if (existing !== undefined) throw conflict('media-exists', `This URL is already media ${existing}`)
+    return Number(this.insertRow.run({
       url: derived.url,
       kind: input.kind ?? derived.kind,
       provider: derived.provider,
@@ -89,10 +101,8 @@ export class MediaService {
       durationSeconds: input.durationSeconds ?? null,
       width: input.width ?? null,
       height: input.height ?? null,
-      createdAt: now,
-      updatedAt: now
-    }).returning().get()
-    return toApi(row)
+      now: this.clock()
+    }).lastInsertRowid)
   }
 
   update (id: number, input: MediaPatch): Media {

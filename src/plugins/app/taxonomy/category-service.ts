@@ -14,7 +14,13 @@ export class CategoryService {
   private readonly counts: Database.Statement<[{ now: number }], { categoryId: number, n: number }>
   private readonly subtree: Database.Statement<[number], { id: number }>
 
+  // Prepared once: an import looks a category up on every line.
+  private readonly byId
+  private readonly bySlug
+
   constructor (private readonly db: Db, sqlite: Database.Database, private readonly clock: Clock, private readonly slugs: SlugHistory) {
+    this.byId = db.select().from(categories).where(eq(categories.id, sql.placeholder('id'))).prepare()
+    this.bySlug = db.select().from(categories).where(eq(categories.slug, sql.placeholder('slug'))).prepare()
     this.counts = sqlite.prepare(`SELECT category_id AS categoryId, count(*) AS n FROM articles a
       WHERE ${PUBLIC_VISIBLE_SQL} AND category_id IS NOT NULL GROUP BY category_id`)
     this.subtree = sqlite.prepare(`WITH RECURSIVE sub(id) AS (SELECT ? UNION SELECT c.id FROM categories c JOIN sub ON c.parent_id = sub.id)
@@ -44,8 +50,7 @@ export class CategoryService {
 
   find (idOrSlug: string): CategoryRow | undefined {
     const key = parseIdOrSlug(idOrSlug)
-    return this.db.select().from(categories)
-      .where('id' in key ? eq(categories.id, key.id) : eq(categories.slug, key.slug)).get()
+    return 'id' in key ? this.byId.get({ id: key.id }) : this.bySlug.get({ slug: key.slug })
   }
 
   // The category and every category below it, for filters that include subcategories.

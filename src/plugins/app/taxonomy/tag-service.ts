@@ -1,4 +1,4 @@
-import { and, eq, inArray, ne } from 'drizzle-orm'
+import { and, eq, ne } from 'drizzle-orm'
 import type Database from 'better-sqlite3'
 import type { Db } from '../../../db/index.ts'
 import { tags, type TagRow } from '../../../db/schema.ts'
@@ -26,7 +26,13 @@ export class TagService {
   private readonly countOne: Database.Statement<[{ id: number, now: number }], { n: number }>
   private readonly touchArticles: Database.Statement<[{ id: number, now: number }]>
 
+  // Prepared once: every article write names its tags.
+  private readonly idByName: Database.Statement<[string], number>
+  private readonly insertRow: Database.Statement<[string, string, number, number]>
+
   constructor (private readonly db: Db, sqlite: Database.Database, private readonly clock: Clock, private readonly slugs: SlugHistory) {
+    this.idByName = sqlite.prepare('SELECT id FROM tags WHERE name = ?').pluck() as Database.Statement<[string], number>
+    this.insertRow = sqlite.prepare('INSERT INTO tags (slug, name, created_at, updated_at) VALUES (?, ?, ?, ?)')
     const cols = 't.id, t.slug, t.name, t.created_at AS createdAt, t.updated_at AS updatedAt'
     this.listByName = sqlite.prepare(`SELECT ${cols}, ${COUNT_SQL} AS articleCount FROM tags t
       WHERE (@after IS NULL OR (t.name, t.id) > (@after, @afterId)) ORDER BY t.name, t.id LIMIT @limit`)
@@ -111,13 +117,12 @@ export class TagService {
     if (bad !== -1) throw invalidField(`/body/tags/${bad}`, 'must not contain bidi override characters')
     const clean = [...new Set(names.map(cleanTagName).filter(n => n !== ''))]
     if (clean.length === 0) return []
-    const existing = new Map(this.db.select().from(tags).where(inArray(tags.name, clean)).all().map(t => [t.name, t.id]))
     const now = this.clock()
     return clean.map((name) => {
-      const known = existing.get(name)
+      const known = this.idByName.get(name)
       if (known !== undefined) return known
       const slug = chooseSlug({ requested: undefined, source: name, fallback: 'tag', what: 'tag', isTaken: s => this.slugTaken(s) })
-      return this.db.insert(tags).values({ slug, name, createdAt: now, updatedAt: now }).returning({ id: tags.id }).get().id
+      return Number(this.insertRow.run(slug, name, now, now).lastInsertRowid)
     })
   }
 

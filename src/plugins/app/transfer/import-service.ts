@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import type Database from 'better-sqlite3'
 import { AjvCompiler } from '@fastify/ajv-compiler'
 import { sharedSchemas } from '../../../schemas/index.ts'
@@ -10,6 +11,7 @@ import { parseMediaUrl } from '../../../media/providers.ts'
 import { slugify, normalizeSlugInput, MAX_SLUG_LENGTH } from '../../../text/index.ts'
 import { HAS_VIDEO_SQL } from '../media/media-service.ts'
 import type { Services } from '../services.ts'
+import type { PendingIndex } from '../search/search-service.ts'
 import { ndjsonLines, type ByteSource } from './ndjson.ts'
 
 export interface ImportOptions {
@@ -19,18 +21,21 @@ export interface ImportOptions {
   batchBytes?: number
   maxLineBytes?: number
   maxErrors?: number
+  // Committed articles are indexed for search once this many are waiting, and at the end.
+  indexEvery?: number
   // Called after each batch with the lines read so far.
   onBatch?: (linesRead: number, result: ImportResult) => void
 }
 
-// A batch runs synchronously and holds the event loop while it does: at about 2.5 ms an
-// article on a 2-core machine, 100 lines keep every other request waiting a quarter of
-// a second at most, and committing per 100 rather than per 500 costs next to nothing in
-// WAL mode (a commit does not sync).
-export const IMPORT_DEFAULTS = { batchLines: 100, batchBytes: 4 * 1024 * 1024, maxLineBytes: 2 * 1024 * 1024, maxErrors: 100 }
+// A batch runs synchronously and holds the event loop while it does: at about 0.5 ms an
+// article on a 2-core machine, 100 lines keep every other request waiting some 50 ms, and
+// committing per 100 rather than per 1,000 costs little in WAL mode (a commit does not
+// sync) once the search index is written apart, 1,000 articles at a time
+// (bench/RESULTS.md, "Import").
+export const IMPORT_DEFAULTS = { batchLines: 100, batchBytes: 4 * 1024 * 1024, maxLineBytes: 2 * 1024 * 1024, maxErrors: 100, indexEvery: 1000 }
 
 type Outcome = 'created' | 'updated' | 'unchanged'
-interface Pending { line: number, input: ArticleImport }
+interface Pending { line: number, input: ArticleImport, hash: string }
 interface Validate { (data: unknown): boolean, errors?: Array<{ instancePath: string, message?: string, params: Record<string, unknown> }> | null }
 interface Existing { id: number, version: number, externalId: string | null }
 
@@ -51,7 +56,10 @@ export class ImportService {
   private readonly detachAll: Database.Statement<[number]>
   private readonly attachOne: Database.Statement<[number, number, string, number]>
   private readonly refreshHasVideo: Database.Statement<[number]>
-  private readonly upsertLine: (input: ArticleImport) => Outcome
+  private readonly upsertLine: (input: ArticleImport, hash: string) => { outcome: Outcome, id: number }
+  private readonly byLineHash: Database.Statement<[string], Existing>
+  private readonly alreadyImported: Database.Statement<[string], number>
+  private readonly remember: Database.Statement<[{ id: number, hash: string }]>
 
   constructor (private readonly sqlite: Database.Database, private readonly services: Services) {
     // The app's own ajv settings (unknown fields refused, no coercion of body values)
@@ -61,14 +69,20 @@ export class ImportService {
     const cols = 'id, version, external_id AS externalId'
     this.byExternalId = sqlite.prepare(`SELECT ${cols} FROM articles WHERE external_id = ?`)
     this.bySlug = sqlite.prepare(`SELECT ${cols} FROM articles WHERE slug = ?`)
+    this.byLineHash = sqlite.prepare(`SELECT ${cols} FROM articles WHERE id = (SELECT article_id FROM import_state WHERE line_hash = ? LIMIT 1)`)
     this.mediaByUrl = sqlite.prepare('SELECT id FROM media WHERE url = ?').pluck() as Database.Statement<[string], number>
     this.attachedOf = sqlite.prepare('SELECT media_id AS mediaId, role, position FROM article_media WHERE article_id = ? ORDER BY position, media_id')
     this.detachAll = sqlite.prepare('DELETE FROM article_media WHERE article_id = ?')
     this.attachOne = sqlite.prepare('INSERT INTO article_media (article_id, media_id, role, position) VALUES (?, ?, ?, ?)')
     this.refreshHasVideo = sqlite.prepare(`${HAS_VIDEO_SQL} WHERE id = ?`)
+    this.alreadyImported = sqlite.prepare(`SELECT s.article_id FROM import_state s JOIN articles a ON a.id = s.article_id
+      WHERE s.line_hash = ? AND s.version = a.version AND s.epoch = (SELECT value FROM catalog_epoch WHERE id = 1) LIMIT 1`).pluck() as Database.Statement<[string], number>
+    this.remember = sqlite.prepare(`INSERT INTO import_state (article_id, line_hash, version, epoch)
+      SELECT @id, @hash, a.version, (SELECT value FROM catalog_epoch WHERE id = 1) FROM articles a WHERE a.id = @id
+      ON CONFLICT (article_id) DO UPDATE SET line_hash = excluded.line_hash, version = excluded.version, epoch = excluded.epoch`)
     // Called inside the batch's transaction, this is a savepoint: a line that fails
     // leaves nothing behind, and its neighbours are kept.
-    this.upsertLine = sqlite.transaction((input: ArticleImport) => this.upsert(input))
+    this.upsertLine = sqlite.transaction((input: ArticleImport, hash: string) => this.upsert(input, hash))
   }
 
   async run (source: ByteSource, options: ImportOptions = {}): Promise<ImportResult> {
@@ -86,28 +100,53 @@ export class ImportService {
     let batch: Pending[] = []
     let batchBytes = 0
     let linesRead = 0
+    // The committed articles the search index has yet to take, indexed a thousand or so at
+    // a time (see SearchService.collect), and whatever is left when the import ends, however
+    // it ends. Until then a search may miss them; a crash in between is mended at the next
+    // start (indexStale).
+    const toIndex: PendingIndex = new Map()
     const flush = (): void => {
-      this.commit(batch, result, fail, result.dryRun)
+      this.commit(batch, result, fail, result.dryRun, toIndex)
       batch = []
       batchBytes = 0
+      if (toIndex.size >= opts.indexEvery) {
+        this.services.search.indexPending(toIndex)
+        toIndex.clear()
+      }
       opts.onBatch?.(linesRead, result)
     }
-    for await (const raw of ndjsonLines(source, opts.maxLineBytes)) {
-      linesRead = raw.line
-      if ('error' in raw) {
-        fail(raw.line, [{ path: '', message: raw.error }])
-        continue
+    try {
+      for await (const raw of ndjsonLines(source, opts.maxLineBytes)) {
+        linesRead = raw.line
+        if ('error' in raw) {
+          fail(raw.line, [{ path: '', message: raw.error }])
+          continue
+        }
+        // A line already imported, byte for byte, into an article nobody has changed since:
+        // the answer is known without parsing it (a re-import of a whole archive).
+        const hash = createHash('sha256').update(raw.text).digest('base64')
+        if (this.alreadyImported.get(hash) !== undefined) {
+          result.unchanged++
+          continue
+        }
+        const parsed = this.parse(raw.text)
+        if ('errors' in parsed) {
+          fail(raw.line, parsed.errors)
+          continue
+        }
+        batch.push({ line: raw.line, input: parsed.input, hash })
+        batchBytes += raw.bytes
+        if (batch.length >= opts.batchLines || batchBytes >= opts.batchBytes) {
+          flush()
+          // A stream that is ahead of the import never makes the loop wait for I/O, so the
+          // batches would follow each other without a break: let other requests in.
+          await new Promise(resolve => setImmediate(resolve))
+        }
       }
-      const parsed = this.parse(raw.text)
-      if ('errors' in parsed) {
-        fail(raw.line, parsed.errors)
-        continue
-      }
-      batch.push({ line: raw.line, input: parsed.input })
-      batchBytes += raw.bytes
-      if (batch.length >= opts.batchLines || batchBytes >= opts.batchBytes) flush()
+      if (batch.length > 0) flush()
+    } finally {
+      if (toIndex.size > 0) this.services.search.indexPending(toIndex)
     }
-    if (batch.length > 0) flush()
     result.errors.sort((a, b) => a.line - b.line)
     return result
   }
@@ -130,21 +169,26 @@ export class ImportService {
     }
   }
 
-  private commit (batch: Pending[], result: ImportResult, fail: (line: number, errors: ProblemItem[]) => void, dryRun: boolean): void {
+  private commit (batch: Pending[], result: ImportResult, fail: (line: number, errors: ProblemItem[]) => void, dryRun: boolean, toIndex: PendingIndex): void {
     // Counted apart and added once the batch is in: a batch that fails as a whole
     // (the disk, not a line) leaves no count behind.
     const tally = { created: 0, updated: 0, unchanged: 0 }
     const failures: Array<[number, ProblemItem[]]> = []
     try {
       this.sqlite.transaction(() => {
-        for (const { line, input } of batch) {
-          try {
-            tally[this.upsertLine(input)]++
-          } catch (err) {
-            failures.push([line, lineErrors(err)])
+        const pending = this.services.search.collect(() => {
+          for (const { line, input, hash } of batch) {
+            try {
+              const { outcome, id } = this.upsertLine(input, hash)
+              this.remember.run({ id, hash })
+              tally[outcome]++
+            } catch (err) {
+              failures.push([line, lineErrors(err)])
+            }
           }
-        }
+        })
         if (dryRun) throw ROLLBACK
+        for (const [id, text] of pending) toIndex.set(id, text)
       })()
     } catch (err) {
       if (err !== ROLLBACK) throw err
@@ -155,15 +199,15 @@ export class ImportService {
     for (const [line, errors] of failures) fail(line, errors)
   }
 
-  private upsert (line: ArticleImport): Outcome {
+  private upsert (line: ArticleImport, hash: string): { outcome: Outcome, id: number } {
     const { articles } = this.services
-    const existing = this.find(line)
+    const existing = this.find(line, hash)
     const input = this.articleInput(line)
     const media = this.resolveMedia(line.media ?? [])
     if (existing === undefined) {
-      const article = articles.create({ ...input, title: line.title })
-      if (media.length > 0) this.attach(article.id, media)
-      return 'created'
+      const id = articles.createRow({ ...input, title: line.title })
+      if (media.length > 0) this.attach(id, media)
+      return { outcome: 'created', id }
     }
     const mediaChanged = !sameMedia(this.attachedOf.all(existing.id), media)
     const article = articles.update(existing.id, input, undefined)
@@ -174,17 +218,19 @@ export class ImportService {
       if (bumped) this.attach(existing.id, media)
       else articles.setMedia(existing.id, media)
     }
-    return bumped || mediaChanged ? 'updated' : 'unchanged'
+    return { outcome: bumped || mediaChanged ? 'updated' : 'unchanged', id: existing.id }
   }
 
   // The article the line is about: by externalId, else by slug. A slug held by an
   // article that came from elsewhere (another externalId) is another article.
-  private find (line: ArticleImport): Existing | undefined {
+  private find (line: ArticleImport, hash: string): Existing | undefined {
     if (line.externalId != null) {
       const found = this.byExternalId.get(line.externalId)
       if (found !== undefined) return found
     }
-    if (line.slug === undefined) return undefined
+    // A line that names no article (no externalId, no slug) is the article the same line
+    // made before, if any: running a file again never makes its articles twice.
+    if (line.slug === undefined) return line.externalId == null ? this.byLineHash.get(hash) : undefined
     const slug = slugify(normalizeSlugInput(line.slug), MAX_SLUG_LENGTH)
     // A digits-only slug is refused when the article is made; it never names one.
     if (DIGITS_ONLY.test(slug)) return undefined
@@ -228,9 +274,12 @@ export class ImportService {
     const { categories } = this.services
     const clean = slugify(normalizeSlugInput(slug), MAX_SLUG_LENGTH)
     if (clean === '' || DIGITS_ONLY.test(clean)) throw invalidField('/category', 'must be a slug with at least one letter')
-    // Named after its slug (which slugify has cleaned of anything a name may not hold)
-    // until an editor renames it.
-    return categories.find(clean)?.id ?? categories.create({ name: clean.replace(/-/g, ' '), slug: clean }).id
+    // A slug the category had before still names it (as GET /v1/categories/{slug} follows
+    // it), so an archive exported before a rename imports into the renamed category. A
+    // new one is named after its slug (which slugify has cleaned of anything a name may
+    // not hold) until an editor renames it.
+    return categories.find(clean)?.id ?? this.services.slugs.resolve('category', clean) ??
+      categories.create({ name: clean.replace(/-/g, ' '), slug: clean }).id
   }
 
   // The media of a line as attachments, creating the items whose URL is new.
@@ -247,7 +296,7 @@ export class ImportService {
       let mediaId = this.mediaByUrl.get(url.href)
       if (mediaId === undefined) {
         try {
-          mediaId = this.services.media.create(fields).id
+          mediaId = this.services.media.createId(fields)
         } catch (err) {
           throw rebase(err, `/media/${i}`)
         }

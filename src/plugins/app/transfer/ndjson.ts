@@ -1,6 +1,7 @@
 // Splits a byte stream into NDJSON lines without ever holding more than one line
 // (at most maxBytes of it) in memory: a longer line is skipped to its end and
 // reported, never buffered.
+import { isUtf8 } from 'node:buffer'
 
 export type RawLine =
   | { line: number, bytes: number, text: string }
@@ -11,8 +12,6 @@ const BOM = Buffer.from([0xef, 0xbb, 0xbf])
 export type ByteSource = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>
 
 export async function * ndjsonLines (source: ByteSource, maxBytes: number): AsyncGenerator<RawLine> {
-  // Fatal: a line that is not UTF-8 is a bad line, not text with U+FFFD in it.
-  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
   let parts: Buffer[] = []
   let bytes = 0
   let line = 0
@@ -28,12 +27,10 @@ export async function * ndjsonLines (source: ByteSource, maxBytes: number): Asyn
     // A UTF-8 BOM may open the body (files saved by Windows editors); CRLF ends are fine.
     if (line === 1 && buf.subarray(0, 3).equals(BOM)) buf = buf.subarray(3)
     if (buf.length > 0 && buf[buf.length - 1] === 0x0d) buf = buf.subarray(0, -1)
-    let text: string
-    try {
-      text = decoder.decode(buf)
-    } catch {
-      return { line, bytes: size, error: 'is not valid UTF-8' }
-    }
+    // Checked first, then decoded: a line that is not UTF-8 is a bad line, not text with
+    // U+FFFD in it (and both native calls are several times faster than a fatal TextDecoder).
+    if (!isUtf8(buf)) return { line, bytes: size, error: 'is not valid UTF-8' }
+    const text = buf.toString('utf8')
     return text.trim() === '' ? undefined : { line, bytes: size, text }
   }
 
