@@ -1,7 +1,12 @@
 import { test } from 'tap'
+import { setTimeout as sleep } from 'node:timers/promises'
+import Fastify from 'fastify'
+import appPlugin from '../../src/app.ts'
+import { fastifyOptions } from '../../src/options.ts'
 import { build, type TestApp } from '../helper.ts'
 import { createArticle } from '../factories.ts'
 import { ImportService } from '../../src/plugins/app/transfer/import-service.ts'
+import { RELEVANCE_WINDOW } from '../../src/plugins/app/search/search-service.ts'
 
 const indexed = (app: TestApp): number => app.database.sqlite.prepare('SELECT count(*) FROM search_indexed').pluck().get() as number
 const line = (n: number): string => JSON.stringify({ externalId: `x-${n}`, title: `خبر رقم ${n} من دمشق`, body: `<p>نص ${n}</p>`, status: 'published' })
@@ -47,4 +52,70 @@ test('collected indexing skips an article whose creation was rolled back', async
   t.equal(app.database.sqlite.prepare('SELECT count(*) FROM articles_fts WHERE rowid = 987654').pluck().get(), 0)
   t.equal(app.database.sqlite.prepare('SELECT count(*) FROM search_indexed WHERE article_id = 987654').pluck().get(), 0)
   t.equal(indexed(app), 1)
+})
+
+test('articles the index lacks are indexed in slices, and the catch-up stops when asked', async (t) => {
+  const app = await build(t)
+  for (const n of [1, 2, 3]) await createArticle(app, { title: `خبر ${n} عن حلب` })
+  app.database.sqlite.prepare('DELETE FROM search_indexed').run()
+  const first = app.services.search.catchUp(1)
+  app.services.search.stopCatchUp()
+  t.equal(await first, 1, 'one slice, then it stopped')
+  const counts: number[] = []
+  t.equal(await app.services.search.catchUp(1, stale => counts.push(stale)), 2)
+  t.same(counts, [2])
+  t.equal(indexed(app), 3)
+})
+
+test('a server that starts on articles its index lacks indexes them once it is up', async (t) => {
+  const app = await build(t)
+  const a = await createArticle(app, { title: 'خبر من نسخة احتياطية عن حمص' })
+  app.database.sqlite.prepare('DELETE FROM search_indexed').run()
+  app.database.sqlite.prepare('DELETE FROM articles_fts').run()
+  const { config } = app
+  await app.close()
+  const lines: string[] = []
+  const again = Fastify({ ...fastifyOptions(config), logger: { level: 'info', stream: { write: (line: string) => { lines.push(line) } } } })
+  await again.register(appPlugin, { config })
+  await again.ready()
+  t.teardown(async () => { await again.close() })
+  for (let i = 0; i < 200 && !lines.some(l => l.includes('caught up')); i++) await sleep(20)
+  const hits = (await again.inject(`/v1/search?q=${encodeURIComponent('حمص')}`)).json().data
+  t.same(hits.map((h: { id: number }) => h.id), [a.id])
+  t.ok(lines.some(l => l.includes('in the background')) && lines.some(l => l.includes('caught up')), 'the catch-up is logged')
+})
+
+test('by relevance, search ranks the newest RELEVANCE_WINDOW matches that pass the filters', async (t) => {
+  const app = await build(t)
+  const importer = new ImportService(app.database.sqlite, app.services)
+  const n = RELEVANCE_WINDOW + 10
+  // The first ten (the oldest ids, published in 2020) hold the word in their title, the best
+  // bm25 there is; the rest only in their body.
+  const lines = Array.from({ length: n }, (_, i) => JSON.stringify({
+    externalId: `w-${i}`,
+    title: i < 10 ? `نادر جدا ${i}` : `خبر عادي ${i}`,
+    body: `<p>نص فيه كلمة نادر مرة ${i}</p>`,
+    status: 'published',
+    publishedAt: i < 10 ? `2020-01-0${1 + (i % 9)}T00:00:00.000Z` : '2026-11-01T00:00:00.000Z'
+  }))
+  t.match(await importer.run([lines.join('\n')]), { created: n, failed: 0 })
+  const all = async (query: string): Promise<string[]> => {
+    const titles: string[] = []
+    let cursor = ''
+    do {
+      const res = await app.inject(`/v1/search?q=${encodeURIComponent('نادر')}&limit=100${query}${cursor}`)
+      t.equal(res.statusCode, 200, res.body.slice(0, 300))
+      const page = res.json()
+      titles.push(...page.data.map((d: { title: string }) => d.title))
+      cursor = page.meta.nextCursor === null ? '' : `&cursor=${encodeURIComponent(page.meta.nextCursor)}`
+    } while (cursor !== '')
+    return titles
+  }
+  const ranked = await all('')
+  t.equal(ranked.length, RELEVANCE_WINDOW, 'relevance pages through the window')
+  t.notOk(ranked.some(title => title.startsWith('نادر')), 'the ten oldest are outside it')
+  const old = await all('&to=2020-12-31T00:00:00.000Z')
+  t.equal(old.length, 10, 'a date range applies before the window')
+  t.ok(old.every(title => title.startsWith('نادر')))
+  t.equal((await all('&sort=-publishedAt')).length, n, 'by date, every match')
 })

@@ -23,7 +23,7 @@ export class PublicCache {
   private generation = ''
   private validUntil = 0
 
-  constructor (sqlite: Database.Database, private readonly clock: Clock, maxBytes = 64 * 1024 * 1024) {
+  constructor (sqlite: Database.Database, private readonly clock: Clock, maxBytes = 32 * 1024 * 1024) {
     this.entries = new LRUCache({ max: 20_000, maxSize: maxBytes, sizeCalculation: e => e.body.length + 200 })
     this.totalChanges = sqlite.prepare('SELECT total_changes()').pluck() as Database.Statement<[], number>
     this.dataVersion = sqlite.prepare('PRAGMA data_version').pluck() as Database.Statement<[], number>

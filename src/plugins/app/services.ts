@@ -67,11 +67,23 @@ export default fp(async function services (app: FastifyInstance, opts: { config:
   runMigrations(database.db)
   const clock = opts.clock ?? systemClock
   const services = buildServices(database, clock, { views: opts.views, revisionsKeep: opts.config.REVISIONS_KEEP })
-  // Articles written by an older version, or restored from a backup, get indexed now.
-  services.search.indexStale()
   services.views.start()
-  // Buffered views are written before the database closes.
+  // Articles the search index lacks are indexed in the background once the app is ready
+  // (SearchService.catchUp), never in the way of the start.
+  let catchingUp: Promise<number> = Promise.resolve(0)
+  app.addHook('onReady', async () => {
+    const started = Date.now()
+    catchingUp = services.search.catchUp(500, (stale) => {
+      app.log.info({ stale }, 'search: indexing the articles the index lacks, in the background')
+    }).then((indexed) => {
+      if (indexed > 0) app.log.info({ indexed, ms: Date.now() - started }, 'search: the index has caught up')
+      return indexed
+    })
+  })
+  // Buffered views are written, and the indexing in the background stopped, before the database closes.
   app.addHook('onClose', async () => {
+    services.search.stopCatchUp()
+    await catchingUp
     services.views.close()
     database.sqlite.close()
   })

@@ -11,7 +11,6 @@ import type { ArticleQueries, Viewer } from '../articles/article-queries.ts'
 import { filterSql, type ArticleFilters } from '../articles/article-filters.ts'
 import type { CategoryService } from '../taxonomy/category-service.ts'
 import type { TagService } from '../taxonomy/tag-service.ts'
-import { SUMMARY_COLUMNS, type RawArticle } from '../articles/article-rows.ts'
 
 export type SearchSort = 'relevance' | '-publishedAt'
 export interface SearchQuery extends ArticleFilters { q: string, limit: number, cursor?: string, sort: SearchSort }
@@ -24,6 +23,8 @@ export type PendingIndex = Map<number, SearchText | null>
 // Relevance is bm25 (a title hit weighs 10 body hits), blended with recency: an
 // article published today counts double, one a week old 1.5 times, a year old ~1.02.
 const TITLE_WEIGHT = 10
+// How many of the newest matches a search by relevance ranks (see search()).
+export const RELEVANCE_WINDOW = 300
 const RECENCY_HALF_MS = 7 * 86_400_000
 const SCORE = `f.score * (1.0 + 1.0 / (1.0 + max(0, @now - a.published_at) / ${RECENCY_HALF_MS}.0))`
 
@@ -137,11 +138,33 @@ export class SearchService {
     this.deleteTitle.run(id)
   }
 
-  // Indexes every article the index lacks or holds at an older version (at start).
-  indexStale (): number {
+  private catchingUp = false
+
+  /**
+   * Indexes every article the index lacks or holds at an older version: a restored backup,
+   * an upgrade that rebuilt the index, a crash in the middle of an import. The server runs
+   * it in the background once it is up (on 100,000 articles it takes about a minute, far
+   * beyond Fastify's plugin timeout), a slice at a time with the event loop left to requests
+   * in between; a search meanwhile finds the articles indexed so far. Resolves to how many
+   * it indexed; stopCatchUp() ends it after the current slice.
+   */
+  async catchUp (slice = 500, onStart?: (stale: number) => void): Promise<number> {
     const ids = this.stale.all().map(r => r.id)
-    for (let i = 0; i < ids.length; i += 1000) this.indexMany(ids.slice(i, i + 1000))
-    return ids.length
+    if (ids.length > 0) onStart?.(ids.length)
+    let done = 0
+    this.catchingUp = true
+    while (done < ids.length && this.catchingUp) {
+      const next = ids.slice(done, done + slice)
+      this.indexMany(next)
+      done += next.length
+      await new Promise(resolve => setImmediate(resolve))
+    }
+    this.catchingUp = false
+    return done
+  }
+
+  stopCatchUp (): void {
+    this.catchingUp = false
   }
 
   search (q: SearchQuery): { data: SearchHit[], nextCursor: string | null } {
@@ -153,22 +176,32 @@ export class SearchService {
     const byDate = q.sort === '-publishedAt'
     const orderValue = byDate ? 'a.published_at' : SCORE
     const where = [PUBLIC_VISIBLE_SQL, ...filters.where]
+    const after: string[] = []
     let shape = `${q.sort}${filters.shape}`
     if (q.cursor !== undefined) {
       const c = decodeCursor(q.cursor, q.sort, byDate ? 'number' : 'float')
-      where.push(`(${orderValue}, a.id) ${byDate ? '<' : '>'} (@afterValue, @afterId)`)
+      after.push(`(${orderValue}, a.id) ${byDate ? '<' : '>'} (@afterValue, @afterId)`)
       params.afterValue = c.value
       params.afterId = c.id
       shape += ':cursor'
     }
+    // By relevance, the candidates are the RELEVANCE_WINDOW newest visible matches that pass
+    // the filters: FTS5 walks its doclist from the highest rowid down and stops there, so bm25
+    // is computed for those alone. Scoring every match of a common word (tens of thousands
+    // on 100k articles) took 40–250 ms; the window takes a few. By date, every match counts.
+    const matches = byDate
+      ? `SELECT rowid AS id, bm25(articles_fts, ${TITLE_WEIGHT}.0, 1.0) AS score FROM articles_fts WHERE articles_fts MATCH @match`
+      : `SELECT articles_fts.rowid AS id, bm25(articles_fts, ${TITLE_WEIGHT}.0, 1.0) AS score
+          FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
+          WHERE articles_fts MATCH @match AND ${where.join(' AND ')} ORDER BY articles_fts.rowid DESC LIMIT ${RELEVANCE_WINDOW}`
+    const conditions = byDate ? [...where, ...after] : after
     const dir = byDate ? 'DESC' : 'ASC'
-    const sql = `SELECT ${SUMMARY_COLUMNS}, a.body, ${SCORE} AS score, ${orderValue} AS orderValue FROM (
-        SELECT rowid AS id, bm25(articles_fts, ${TITLE_WEIGHT}.0, 1.0) AS score FROM articles_fts WHERE articles_fts MATCH @match
-      ) f JOIN articles a ON a.id = f.id
-      WHERE ${where.join(' AND ')} ORDER BY orderValue ${dir}, a.id ${dir} LIMIT @limit`
+    const sql = `SELECT a.id, a.title, a.body, ${SCORE} AS score, ${orderValue} AS orderValue FROM (${matches}) f
+      JOIN articles a ON a.id = f.id ${conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`}
+      ORDER BY orderValue ${dir}, a.id ${dir} LIMIT @limit`
     let stmt = this.stmts.get(shape)
     if (stmt === undefined) this.stmts.set(shape, stmt = this.sqlite.prepare(sql))
-    const rows = stmt.all(params) as Array<RawArticle & { body: string, score: number, orderValue: number }>
+    const rows = stmt.all(params) as Array<{ id: number, title: string, body: string, score: number, orderValue: number }>
     const page = rows.slice(0, q.limit)
     const summaries = this.queries.summariesByIds(page.map(r => r.id))
     const data = page.map((r) => {
