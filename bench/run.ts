@@ -2,31 +2,20 @@
 // Fastify baseline and the real server (node dist/server.js), runs autocannon against one
 // route at a time, and prints (and writes to bench/RESULTS.md) requests/s, p99 and the
 // ratio to the baseline measured in the same run. See bench/README.md for the knobs.
-import { spawn, type ChildProcess } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { createServer, type AddressInfo } from 'node:net'
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs'
 import os from 'node:os'
-import { dirname, join, relative, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join, relative } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import autocannon from 'autocannon'
 import Database from 'better-sqlite3'
 import { SEED, buildBenchDb, removeDb, viewedArticles } from './build-db.ts'
-import { int, mulberry32, seedOf } from './generate.ts'
+import { NOUNS, PLACES, int, mulberry32, pick, seedOf } from './generate.ts'
+import {
+  BENCH_DIR, DATA_DIR, ROOT, SERVER_ENTRY, cpuMsOf, envInt, fmt, freePort, machineCpuMs, mb, memoryOf,
+  settle, startChild, stopAll, stopChild, waitUntilUp, writeSection, type Child
+} from './lib.ts'
 
-const BENCH_DIR = dirname(fileURLToPath(import.meta.url))
-const ROOT = resolve(BENCH_DIR, '..')
-const DATA_DIR = join(BENCH_DIR, '.data')
-const SERVER_ENTRY = join(ROOT, 'dist', 'server.js')
 const BASELINE_ENTRY = join(BENCH_DIR, 'baseline.ts')
-
-function envInt (name: string, fallback: number, min: number): number {
-  const raw = process.env[name]
-  if (raw === undefined || raw === '') return fallback
-  const value = Number(raw)
-  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer >= ${min}, not ${JSON.stringify(raw)}`)
-  return value
-}
 
 const N = envInt('BENCH_ARTICLES', 100_000, 1)
 const DURATION = envInt('BENCH_DURATION', 10, 1)
@@ -52,7 +41,10 @@ interface Scenario {
   paths: string[]
   // A different user agent on every request, so the per-client dedupe counts each view.
   uniqueAgent?: boolean
+  // Connections for this route instead of BENCH_CONNECTIONS (search is specified at 10).
+  connections?: number
   minRatio?: number
+  maxP50?: number
   maxP99?: number
   about: string
 }
@@ -79,87 +71,6 @@ interface Measured {
   settleSeconds: number
 }
 
-// Each child is started with its output kept (the last lines) for error messages.
-interface Child {
-  name: string
-  proc: ChildProcess
-  tail: string[]
-  lines: number
-  exited: Promise<number | null>
-  done: boolean
-}
-
-const children: Child[] = []
-
-function startChild (name: string, args: string[], env: Record<string, string>): Child {
-  const proc = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-  const child: Child = { name, proc, tail: [], lines: 0, done: false, exited: Promise.resolve(null) }
-  const keep = (chunk: Buffer): void => {
-    for (const line of chunk.toString('utf8').split('\n')) {
-      if (line.trim() === '') continue
-      child.lines++
-      child.tail.push(line.length > 500 ? `${line.slice(0, 500)}…` : line)
-      if (child.tail.length > 20) child.tail.shift()
-    }
-  }
-  proc.stdout?.on('data', keep)
-  proc.stderr?.on('data', keep)
-  child.exited = new Promise(resolve => proc.once('exit', code => { child.done = true; resolve(code) }))
-  children.push(child)
-  return child
-}
-
-async function stopChild (child: Child): Promise<void> {
-  if (child.done) return
-  child.proc.kill('SIGTERM')
-  const timer = sleep(15_000).then(() => 'timeout' as const)
-  if (await Promise.race([child.exited, timer]) === 'timeout' && !child.done) {
-    console.error(`bench: ${child.name} did not stop within 15 s of SIGTERM; killing it`)
-    child.proc.kill('SIGKILL')
-    await Promise.race([child.exited, sleep(5_000)])
-  }
-}
-
-async function stopAll (): Promise<void> {
-  await Promise.all(children.map(stopChild))
-}
-
-async function freePort (): Promise<number> {
-  const srv = createServer()
-  await new Promise<void>((resolve, reject) => { srv.once('error', reject); srv.listen(0, '127.0.0.1', resolve) })
-  const { port } = srv.address() as AddressInfo
-  await new Promise<void>(resolve => srv.close(() => resolve()))
-  return port
-}
-
-async function waitUntilUp (child: Child, url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  let last = ''
-  while (Date.now() < deadline) {
-    if (child.done) throw new Error(`${child.name} exited before answering ${url}:\n${child.tail.join('\n')}`)
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) })
-      if (res.ok) return
-      last = `HTTP ${res.status}`
-    } catch (err) {
-      last = (err as Error).message
-    }
-    await sleep(100)
-  }
-  throw new Error(`${child.name} did not answer ${url} within ${timeoutMs / 1000} s (last: ${last}):\n${child.tail.join('\n')}`)
-}
-
-function memoryOf (pid: number | undefined): { rss: number, hwm: number } | undefined {
-  if (pid === undefined) return undefined
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-    const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN)
-    return { rss: kb('VmRSS') * 1024, hwm: kb('VmHWM') * 1024 }
-  } catch {
-    return undefined
-  }
-}
-
 function serverEnv (port: number, databasePath: string): Record<string, string> {
   return {
     NODE_ENV: 'production',
@@ -180,9 +91,26 @@ async function prime (databasePath: string): Promise<number> {
   const started = performance.now()
   const port = await freePort()
   const child = await startServer('server (first start on the cached database)', [], port, databasePath, 30 * 60_000)
+  // The server indexes the articles its search index lacks in the background once it is up:
+  // wait until it has none left, so the measured server does not do it during the runs.
+  await untilIndexed(databasePath, child)
   await stopChild(child)
   if (child.lines > 0) console.log(`bench: the server logged at its first start:\n${child.tail.slice(-5).join('\n')}`)
   return Math.round((performance.now() - started) / 100) / 10
+}
+
+async function untilIndexed (databasePath: string, child: Child): Promise<void> {
+  const sqlite = new Database(databasePath, { readonly: true })
+  const stale = sqlite.prepare(`SELECT count(*) FROM articles a LEFT JOIN search_indexed s ON s.article_id = a.id
+    WHERE s.version IS NULL OR s.version <> a.version`).pluck()
+  try {
+    for (let left = stale.get() as number; left > 0; left = stale.get() as number) {
+      if (child.done) throw new Error(`the server exited while indexing:\n${child.tail.join('\n')}`)
+      await sleep(1000)
+    }
+  } finally {
+    sqlite.close()
+  }
 }
 
 // Starts the real server and waits until it answers /health. A start that fails is tried
@@ -199,43 +127,6 @@ async function startServer (name: string, nodeArgs: string[], port: number, data
       if (attempt === 2) throw err
       console.error(`bench: ${name} did not start (trying once more): ${(err as Error).message}`)
     }
-  }
-}
-
-// CPU time (user + system) of a process so far, in ms; /proc counts in USER_HZ ticks (100 a second).
-function cpuMsOf (pid: number | undefined): number {
-  if (pid === undefined) return NaN
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    return (Number(fields[11]) + Number(fields[12])) * 10
-  } catch {
-    return NaN
-  }
-}
-
-// Waits until a process is idle (under 10 % of a core over half a second): a slow route
-// leaves up to one request per connection still being answered when autocannon stops,
-// and the next route must not be measured against that backlog. Returns the seconds waited.
-async function settle (pid: number | undefined, timeoutMs = 120_000): Promise<number> {
-  const started = performance.now()
-  while (performance.now() - started < timeoutMs) {
-    const before = cpuMsOf(pid)
-    await sleep(500)
-    const used = cpuMsOf(pid) - before
-    if (!(used > 50)) return (performance.now() - started) / 1000
-  }
-  console.error(`bench: the server was still busy ${timeoutMs / 1000} s after the last route; going on`)
-  return timeoutMs / 1000
-}
-
-// Busy CPU time of the whole machine so far (all cores), ms, from the first line of /proc/stat.
-function machineCpuMs (): number {
-  try {
-    const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number)
-    return (user + nice + system + irq + softirq + steal) * 10
-  } catch {
-    return NaN
   }
 }
 
@@ -318,11 +209,48 @@ function scenarios (dbPath: string): Scenario[] {
         maxP99: 25,
         about: `cycles over ${viewIds.length} article ids with a different user agent on every request`
       },
+      ...searchScenarios(),
       { key: 'baseline', label: 'bare Fastify `{hello:\'world\'}` (last run)', server: 'baseline', method: 'GET', paths: ['/'], about: 'the baseline again, run last' }
     ]
   } finally {
     sqlite.close()
   }
+}
+
+// Search as readers type it: single words (news nouns with and without the article, and
+// place names, some with an attached preposition) and pairs of them, with page sizes from 11
+// to 30; typeahead prefixes of 2 to 4 letters, alone or after a whole word. The same lists on
+// every run. Each list holds 20,000 distinct URLs (as far as the words allow), so that most
+// requests miss the response cache (an LRU of 32 MB, about 1,500 pages of search hits) and
+// the search itself is measured; the notes give how many distinct URLs each route had.
+function searchScenarios (): Scenario[] {
+  const r = mulberry32(seedOf(SEED + 20, N))
+  const bare = (w: string): string => w.startsWith('ال') ? w.slice(2) : w
+  const words = [...new Set([...NOUNS, ...NOUNS.map(bare), ...PLACES, ...PLACES.map(p => 'ب' + p)])]
+  const prefixes = [...new Set(NOUNS.map(bare).flatMap(w => [2, 3, 4].map(k => w.slice(0, k))))]
+  const q = (text: string): string => encodeURIComponent(text)
+  const distinct = (make: () => string): string[] => {
+    const out = new Set<string>()
+    for (let tries = 0; out.size < 20_000 && tries < 200_000; tries++) out.add(make())
+    return [...out]
+  }
+  const page = (): string => `&limit=${11 + int(r, 20)}`
+  const one = distinct(() => `/v1/search?q=${q(pick(r, words))}${page()}`)
+  const two = distinct(() => `/v1/search?q=${q(`${pick(r, words)} ${pick(r, words)}`)}${page()}`)
+  const suggest = distinct(() => `/v1/search/suggest?q=${q(r() < 0.3 ? pick(r, prefixes) : `${pick(r, NOUNS)} ${pick(r, prefixes)}`)}`)
+  const about = (paths: string[], what: string): string => `cycles over ${paths.length.toLocaleString('en-US')} distinct URLs: ${what}, 10 connections`
+  // The same routes as a site's traffic repeats them: its 200 most asked queries, which the
+  // response cache answers after their first time (until the next write).
+  const popular = (paths: string[]): string[] => paths.slice(0, 200)
+  const warm = (paths: string[]): string => 'the first 200 of those URLs, over and over: the response cache answers all but their first request; 10 connections'
+  return [
+    { key: 'search-1', label: '`GET /v1/search?q=` (one Arabic word, distinct queries)', server: 'khabar', method: 'GET', paths: one, connections: 10, maxP50: 5, maxP99: 30, about: about(one, `one of ${words.length} words, pages of 11–30 hits with snippets`) },
+    { key: 'search-2', label: '`GET /v1/search?q=` (two Arabic words, distinct queries)', server: 'khabar', method: 'GET', paths: two, connections: 10, maxP50: 5, maxP99: 30, about: about(two, 'two of the same words, pages of 11–30 hits with snippets') },
+    { key: 'suggest', label: '`GET /v1/search/suggest?q=` (distinct prefixes)', server: 'khabar', method: 'GET', paths: suggest, connections: 10, maxP99: 10, about: about(suggest, `one of ${prefixes.length} prefixes of 2–4 letters, 30 % alone and 70 % after a whole word`) },
+    { key: 'search-1-warm', label: '`GET /v1/search?q=` (one word, 200 popular queries)', server: 'khabar', method: 'GET', paths: popular(one), connections: 10, maxP50: 5, maxP99: 30, about: warm(one) },
+    { key: 'search-2-warm', label: '`GET /v1/search?q=` (two words, 200 popular queries)', server: 'khabar', method: 'GET', paths: popular(two), connections: 10, maxP50: 5, maxP99: 30, about: warm(two) },
+    { key: 'suggest-warm', label: '`GET /v1/search/suggest?q=` (200 popular prefixes)', server: 'khabar', method: 'GET', paths: popular(suggest), connections: 10, maxP99: 10, about: warm(suggest) }
+  ]
 }
 
 let agentCounter = 0
@@ -334,7 +262,7 @@ function cannon (origin: string, s: Scenario, seconds: number): Promise<autocann
     let finished = false
     const instance = autocannon({
       url: origin,
-      connections: CONNECTIONS,
+      connections: s.connections ?? CONNECTIONS,
       pipelining: 1,
       duration: seconds,
       method: s.method,
@@ -417,13 +345,9 @@ async function measure (origin: string, s: Scenario, pid: number | undefined, se
   return m
 }
 
-const fmt = (n: number, digits = 2): string => Number.isFinite(n)
-  ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
-  : '—'
 const cpuPerRequest = (m: Measured): number => (m.serverCpuMs * 1000) / (m.requests + m.errors)
 const otherCpuMs = (m: Measured): number => Math.max(0, m.machineCpuMs - m.serverCpuMs - m.clientCpuMs)
 const percent = (cpuMs: number, seconds: number): string => `${fmt((cpuMs / 10) / seconds, 0)} %`
-const mb = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MB`
 
 // The result of a measured route: pass or FAIL; invalid when more than 1 % of the answers
 // were not 2xx or connections failed (other than by timing out: a request that takes longer
@@ -432,27 +356,33 @@ function verdict (m: Measured, ratio: number): string {
   const bad = m.non2xx + m.errors - m.timeouts
   if (m.requests === 0) return 'invalid (no answer)'
   if (bad > 0.01 * (m.requests + m.errors)) return `invalid (${bad} errors)`
-  if (m.scenario.minRatio === undefined) return '—'
-  const ok = m.timeouts === 0 && ratio >= m.scenario.minRatio && (m.scenario.maxP99 === undefined || m.p99 <= m.scenario.maxP99)
+  const { minRatio, maxP50, maxP99 } = m.scenario
+  if (minRatio === undefined && maxP50 === undefined && maxP99 === undefined) return '—'
+  const ok = m.timeouts === 0 && (minRatio === undefined || ratio >= minRatio) &&
+    (maxP50 === undefined || m.p50 <= maxP50) && (maxP99 === undefined || m.p99 <= maxP99)
   return ok ? 'pass' : m.timeouts > 0 ? `FAIL (${m.timeouts} timed out)` : 'FAIL'
 }
 
 function table (results: Measured[], baseline: number, rss: number | undefined): string {
   const rows = [
-    '| route | req/s | p99 | errors | of baseline | target | result | server CPU per request | CPU: server / client / other |',
-    '| --- | ---: | ---: | ---: | ---: | --- | --- | ---: | ---: |'
+    '| route | req/s | p50 | p99 | errors | of baseline | target | result | server CPU per request | CPU: server / client / other |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: | ---: |'
   ]
   for (const m of results) {
     const ratio = m.rps / baseline
-    const target = m.scenario.minRatio === undefined
-      ? '—'
-      : `≥ ${fmt(m.scenario.minRatio)}${m.scenario.maxP99 === undefined ? '' : `, p99 ≤ ${m.scenario.maxP99} ms`}`
+    const { minRatio, maxP50, maxP99 } = m.scenario
+    const targets = [
+      minRatio === undefined ? '' : `≥ ${fmt(minRatio)}`,
+      maxP50 === undefined ? '' : `p50 ≤ ${maxP50} ms`,
+      maxP99 === undefined ? '' : `p99 ≤ ${maxP99} ms`
+    ].filter(Boolean)
+    const target = targets.length === 0 ? '—' : targets.join(', ')
     const errors = m.non2xx + m.errors
-    rows.push(`| ${m.scenario.label} | ${fmt(m.rps, 0)} | ${m.p99} ms | ${errors === 0 ? '0' : `**${errors}**`} | ${fmt(ratio)} | ${target} | ${verdict(m, ratio)} | ${fmt(cpuPerRequest(m), 0)} µs | ${percent(m.serverCpuMs, m.seconds)} / ${percent(m.clientCpuMs, m.seconds)} / ${percent(otherCpuMs(m), m.seconds)} |`)
+    rows.push(`| ${m.scenario.label} | ${fmt(m.rps, 0)} | ${m.p50} ms | ${m.p99} ms | ${errors === 0 ? '0' : `**${errors}**`} | ${fmt(ratio)} | ${target} | ${verdict(m, ratio)} | ${fmt(cpuPerRequest(m), 0)} µs | ${percent(m.serverCpuMs, m.seconds)} / ${percent(m.clientCpuMs, m.seconds)} / ${percent(otherCpuMs(m), m.seconds)} |`)
   }
   const memory = rss === undefined ? '—' : mb(rss)
   const memoryResult = rss === undefined ? '—' : rss <= 250 * 1024 * 1024 ? 'pass' : 'FAIL'
-  rows.push(`| server RSS after the runs (${N.toLocaleString('en-US')} articles) | | | | ${memory} | ≤ 250 MB | ${memoryResult} | | |`)
+  rows.push(`| server RSS after the runs (${N.toLocaleString('en-US')} articles) | | | | | ${memory} | ≤ 250 MB | ${memoryResult} | | |`)
   return rows.join('\n')
 }
 
@@ -504,13 +434,13 @@ async function main (): Promise<void> {
   const others = percent(results.reduce((sum, m) => sum + otherCpuMs(m), 0), measuredSeconds)
   console.log(`bench: other processes used ${others} of a core on average during the measured runs (load average ${fmt(loadAtStart, 2)} at the start)`)
   const cpus = os.cpus()
-  const report = `# Benchmark results
+  const report = `## Reads, views and search
 
-The latest full run of \`npm run bench\` (bench/run.ts; see bench/README.md). Each full run rewrites this file.
+The latest full run of \`npm run bench\` (bench/run.ts; see bench/README.md). Each full run rewrites this section.
 
 - Date: ${new Date().toISOString()}
 - Machine: ${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, ${mb(os.totalmem())} RAM, ${os.type()} ${os.release()}, Node ${process.version}
-- Data: ${N.toLocaleString('en-US')} published articles, about 3.1 KB of Arabic HTML each, ${viewedArticles(N).toLocaleString('en-US')} of them with daily view rows for the last 4 days (database ${built.reused ? 'reused from the cache' : `built in ${built.seconds} s`}; the server's start on it took ${primeSeconds} s, which is kept in the cache: the measured server started from a copy in ${startSeconds} s)
+- Data: ${N.toLocaleString('en-US')} published articles, about 3.1 KB of Arabic HTML each, ${viewedArticles(N).toLocaleString('en-US')} of them with daily view rows for the last 4 days (database ${built.reused ? 'reused from the cache' : `built in ${built.seconds} s`}; the server's first start on it, until its search index had caught up, took ${primeSeconds} s, which is kept in the cache: the measured server started from a copy in ${startSeconds} s)
 - Load: autocannon, ${CONNECTIONS} connections, ${DURATION} s per route after ${WARMUP} s of warm-up that is not counted, no pipelining, one route at a time; autocannon and the servers share the machine's ${cpus.length} cores
 - Baseline: a bare Fastify \`{hello:'world'}\` server, run first (${fmt(baselines[0]?.rps ?? NaN, 0)} req/s) and last (${fmt(baselines[baselines.length - 1]?.rps ?? NaN, 0)} req/s); ratios are to their mean, ${fmt(baselineRps, 0)} req/s
 - Other load: the machine's load average was ${fmt(loadAtStart, 2)} when the bench started; other processes used ${others} of a core on average during the measured runs
@@ -528,10 +458,28 @@ ${errored.length === 0 ? '- Every request of every route was answered 2xx.' : er
 - Server log at warn or above during the runs: ${serverLog}
 ${process.env.BENCH_NOTE === undefined || process.env.BENCH_NOTE === '' ? '' : `- ${process.env.BENCH_NOTE}\n`}`
   if (ONLY.length === 0) {
-    writeFileSync(join(BENCH_DIR, 'RESULTS.md'), report)
-    console.log(`bench: wrote ${relative(ROOT, join(BENCH_DIR, 'RESULTS.md'))}`)
+    writeSection('reads', `${report}\n${await searchIndexSize(runPath)}`)
+    console.log('bench: wrote its section of bench/RESULTS.md')
   } else {
     console.log('bench: BENCH_ROUTES is set, so bench/RESULTS.md is left as it was')
+  }
+}
+
+// What the search index weighs on disk, beside the whole database (SQLite's dbstat).
+async function searchIndexSize (databasePath: string): Promise<string> {
+  const sqlite = new Database(databasePath, { readonly: true })
+  try {
+    const rows = sqlite.prepare(`SELECT CASE WHEN name LIKE 'articles_fts%' THEN 'articles_fts' WHEN name LIKE 'article_titles_fts%' THEN 'article_titles_fts' ELSE 'rest' END AS part,
+      sum(pgsize) AS bytes FROM dbstat GROUP BY part`).all() as Array<{ part: string, bytes: number }>
+    const size = (part: string): number => rows.find(r => r.part === part)?.bytes ?? 0
+    const total = rows.reduce((sum, r) => sum + r.bytes, 0)
+    const fts = size('articles_fts')
+    const titles = size('article_titles_fts')
+    return `Search index size (${N.toLocaleString('en-US')} articles): the full-text index \`articles_fts\` (titles and text, no prefix indexes) ${mb(fts)}, ` +
+      `the typeahead index \`article_titles_fts\` (titles, prefix indexes of 1–3 letters) ${mb(titles)}; together ${fmt(100 * (fts + titles) / total, 0)} % of the ${mb(total)} database ` +
+      `(${fmt((fts + titles) / N, 0)} bytes an article; the articles' own rows and indexes take ${mb(size('rest'))}).\n`
+  } finally {
+    sqlite.close()
   }
 }
 
