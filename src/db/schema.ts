@@ -169,9 +169,10 @@ export const slugHistory = sqliteTable('slug_history', {
 ])
 
 // What the last import wrote into an article: the hash of the line, the version it left
-// the article at and the catalogue epoch then. While the article is still at that version
-// and no category, tag or media item has changed since, the same line again is
-// "unchanged" without being parsed, validated or compared (a re-import of a whole archive).
+// the article at and the catalogue epoch then. The row goes when the article's version
+// moves (a trigger, migration 0006); while it stands and no category, tag or media item has
+// changed since, the same line again is "unchanged" without being parsed, validated or
+// compared (a re-import of a whole archive).
 export const importState = sqliteTable('import_state', {
   articleId: integer('article_id').primaryKey().references(() => articles.id, { onDelete: 'cascade' }),
   lineHash: text('line_hash').notNull(),

@@ -75,8 +75,9 @@ export class ImportService {
     this.detachAll = sqlite.prepare('DELETE FROM article_media WHERE article_id = ?')
     this.attachOne = sqlite.prepare('INSERT INTO article_media (article_id, media_id, role, position) VALUES (?, ?, ?, ?)')
     this.refreshHasVideo = sqlite.prepare(`${HAS_VIDEO_SQL} WHERE id = ?`)
-    this.alreadyImported = sqlite.prepare(`SELECT s.article_id FROM import_state s JOIN articles a ON a.id = s.article_id
-      WHERE s.line_hash = ? AND s.version = a.version AND s.epoch = (SELECT value FROM catalog_epoch WHERE id = 1) LIMIT 1`).pluck() as Database.Statement<[string], number>
+    // A row of import_state is deleted when its article's version moves (migration 0006).
+    this.alreadyImported = sqlite.prepare(`SELECT article_id FROM import_state
+      WHERE line_hash = ? AND epoch = (SELECT value FROM catalog_epoch WHERE id = 1) LIMIT 1`).pluck() as Database.Statement<[string], number>
     this.remember = sqlite.prepare(`INSERT INTO import_state (article_id, line_hash, version, epoch)
       SELECT @id, @hash, a.version, (SELECT value FROM catalog_epoch WHERE id = 1) FROM articles a WHERE a.id = @id
       ON CONFLICT (article_id) DO UPDATE SET line_hash = excluded.line_hash, version = excluded.version, epoch = excluded.epoch`)
