@@ -76,6 +76,8 @@ function classOfUnit (c: number): number {
   return k
 }
 
+// Hangul jamo (the blocks at U+1100, U+A960 and U+D7B0): side by side, NFC composes them.
+const isJamo = (u: number): boolean => (u >= 0x1100 && u <= 0x11FF) || (u >= 0xA960 && u <= 0xA97F) || (u >= 0xD7B0 && u <= 0xD7FF)
 const isHigh = (c: number): boolean => c >= 0xD800 && c <= 0xDBFF
 const isLow = (c: number): boolean => c >= 0xDC00 && c <= 0xDFFF
 
@@ -91,6 +93,17 @@ export function forEachKeyWord (text: string, emit: (word: string) => void, isNf
   const n = s.length
   let word = ''
   let compose = false
+  // One character of the key: it starts or continues the word, or ends it.
+  const step = (piece: string, kind: number, u: number): void => {
+    if (kind === LETTER || (kind === MARK && word !== '')) {
+      word += piece
+      if (kind === MARK || isJamo(u)) compose = true
+    } else if (word !== '') {
+      emit(compose ? word.normalize('NFC') : word)
+      word = ''
+      compose = false
+    }
+  }
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i)
     let key: string
@@ -103,27 +116,13 @@ export function forEachKeyWord (text: string, emit: (word: string) => void, isNf
     } else {
       key = keyOfUnit(c)
     }
-    // Usually one unit, or none; a lower-cased astral letter is two.
-    for (let j = 0; j < key.length; j++) {
-      const u = key.charCodeAt(j)
-      let piece: string
-      let kind: number
-      if (isHigh(u) && j + 1 < key.length) {
-        piece = key.slice(j, j + 2)
-        kind = classOfChar(piece)
-        j++
-      } else {
-        piece = key.length === 1 ? key : key[j]
-        kind = classOfUnit(u)
-      }
-      if (kind === LETTER || (kind === MARK && word !== '')) {
-        word += piece
-        if (kind === MARK || (u >= 0x1100 && u <= 0x11FF) || (u >= 0xA960 && u <= 0xA97F) || (u >= 0xD7B0 && u <= 0xD7FF)) compose = true
-      } else if (word !== '') {
-        emit(compose ? word.normalize('NFC') : word)
-        word = ''
-        compose = false
-      }
+    // Usually one unit (a table read), or none; an astral letter lower-cased is two units,
+    // taken a code point at a time.
+    if (key.length === 1) {
+      const u = key.charCodeAt(0)
+      step(key, classOfUnit(u), u)
+    } else {
+      for (const piece of key) step(piece, classOfChar(piece), piece.charCodeAt(0))
     }
   }
   if (word !== '') emit(compose ? word.normalize('NFC') : word)
@@ -142,7 +141,7 @@ export function lastKeyUnit (word: string): number {
     const key = keyOfUnit(c)
     if (key === '') continue
     const u = key.charCodeAt(key.length - 1)
-    return classOfUnit(u) === LETTER && !(u >= 0x1100 && u <= 0x11FF) && !(u >= 0xA960 && u <= 0xA97F) && !(u >= 0xD7B0 && u <= 0xD7FF) ? u : -1
+    return classOfUnit(u) === LETTER && !isJamo(u) ? u : -1
   }
   return -1
 }

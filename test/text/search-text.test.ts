@@ -45,6 +45,9 @@ test('snippet reads only as far as it shows, and marks the same words the index 
     ['ab क़ ख', [['क़']], 'ab <mark>क़</mark> ख'], // a word ending in a combining mark
     ['한 국', [['한']], '<mark>한</mark> 국'],
     ['\u1112\u1161\u11AB', [['한']], '<mark>\u1112\u1161\u11AB</mark>'], // jamo that compose
+    ['\u1100\uA960 x', [['\u1100\uA960']], '<mark>\u1100\uA960</mark> x'], // Hangul Jamo Extended-A
+    ['\u1100\uD7B0 x', [['\u1100\uD7B0']], '<mark>\u1100\uD7B0</mark> x'], // and Extended-B
+    ['\uF900 x', [['\u8C48']], '<mark>\uF900</mark> x'], // a CJK compatibility ideograph: NFKC makes it another
     ['ـــ دمشق', [['دمشق']], 'ـــ <mark>دمشق</mark>'], // a word of tatweel alone has no key
     ['ﺩﻣﺸﻖ اليوم', [['دمشق']], '<mark>ﺩﻣﺸﻖ</mark> اليوم'] // presentation forms: a text not in NFKC
   ]
