@@ -15,7 +15,7 @@ CREATE TRIGGER `catalog_epoch_media_update` AFTER UPDATE ON `media` BEGIN UPDATE
 --> statement-breakpoint
 CREATE TRIGGER `catalog_epoch_media_delete` AFTER DELETE ON `media` BEGIN UPDATE `catalog_epoch` SET `value` = `value` + 1 WHERE `id` = 1; END;
 --> statement-breakpoint
--- The search index, split in two (bench/RESULTS.md, "Indexing"). The prefix indexes of
+-- The search index, split in two (bench/RESULTS.md, "Search indexing"). The prefix indexes of
 -- 0002 doubled the index and halved the speed of every write, for the sake of typeahead
 -- over titles alone: the full-text table drops them, and typeahead gets a small table of
 -- titles with prefix indexes of its own. The articles are indexed again at the next start
