@@ -34,6 +34,21 @@ function batches (n: number, size: number, fn: (from: number, to: number) => voi
   for (let from = 1; from <= n; from += size) fn(from, Math.min(n, from + size - 1))
 }
 
+// The search index as the import first wrote it (migration 0002's table): each article's
+// row, then its index entry (deleted first), 100 articles a transaction, each article in a
+// savepoint of its own or not.
+function loadAsBefore (sqlite: Database.Database, insertRow: (a: GeneratedArticle, id: number) => void, at: (id: number) => GeneratedArticle, savepoints: boolean): void {
+  const del = sqlite.prepare('DELETE FROM articles_fts WHERE rowid = ?')
+  const ins = sqlite.prepare('INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)')
+  const write = (a: GeneratedArticle, id: number): void => {
+    insertRow(a, id)
+    del.run(id)
+    ins.run(id, indexText(a.title), indexText(bodyText(a, htmlToText)))
+  }
+  const one = savepoints ? sqlite.transaction(write) : write
+  batches(N, 100, sqlite.transaction((from: number, to: number) => { for (let id = from; id <= to; id++) one(at(id), id) }))
+}
+
 function variants (articles: GeneratedArticle[]): Variant[] {
   const at = (id: number): GeneratedArticle => articles[id - 1]
   return [
@@ -61,33 +76,12 @@ function variants (articles: GeneratedArticle[]): Variant[] {
     {
       label: 'migration 0002 as the import first wrote it: prefix indexes 2 and 3, htmlToText, a savepoint per article, 100 a transaction',
       setup: sqlite => { sqlite.exec(`DROP TABLE articles_fts; DROP TABLE article_titles_fts; ${OLD_FTS}`) },
-      load: (sqlite, insertRow) => {
-        const del = sqlite.prepare('DELETE FROM articles_fts WHERE rowid = ?')
-        const ins = sqlite.prepare('INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)')
-        const one = sqlite.transaction((a: GeneratedArticle, id: number) => {
-          insertRow(a, id)
-          del.run(id)
-          ins.run(id, indexText(a.title), indexText(bodyText(a, htmlToText)))
-        })
-        const tx = sqlite.transaction((from: number, to: number) => { for (let id = from; id <= to; id++) one(at(id), id) })
-        batches(N, 100, tx)
-      }
+      load: (sqlite, insertRow) => { loadAsBefore(sqlite, insertRow, at, true) }
     },
     {
       label: 'the same without the savepoint per article',
       setup: sqlite => { sqlite.exec(`DROP TABLE articles_fts; DROP TABLE article_titles_fts; ${OLD_FTS}`) },
-      load: (sqlite, insertRow) => {
-        const del = sqlite.prepare('DELETE FROM articles_fts WHERE rowid = ?')
-        const ins = sqlite.prepare('INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)')
-        const tx = sqlite.transaction((from: number, to: number) => {
-          for (let id = from; id <= to; id++) {
-            insertRow(at(id), id)
-            del.run(id)
-            ins.run(id, indexText(at(id).title), indexText(bodyText(at(id), htmlToText)))
-          }
-        })
-        batches(N, 100, tx)
-      }
+      load: (sqlite, insertRow) => { loadAsBefore(sqlite, insertRow, at, false) }
     },
     {
       label: 'migration 0005 as the import writes it: no prefix index on the text, titles apart, sanitizedToText, rows 100 a transaction and the index 1,000 a transaction',

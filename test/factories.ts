@@ -43,6 +43,18 @@ export async function attachMedia (app: TestApp, articleId: number, items: Array
 }
 
 // One article as an editor sees it (drafts, scheduled and trashed included).
+// POST /v1/import with an NDJSON body as an editor; the parsed answer (anything but 200 throws).
+export async function importNdjson (app: TestApp, body: string | Buffer, query = ''): Promise<any> {
+  const res = await app.inject({
+    method: 'POST',
+    url: `/v1/import${query}`,
+    headers: { ...bearer(app.editorKey), 'content-type': 'application/x-ndjson' },
+    payload: body
+  })
+  if (res.statusCode !== 200) throw new Error(`import answered ${res.statusCode}: ${res.body}`)
+  return json(res)
+}
+
 export async function readArticle (app: TestApp, id: number): Promise<Article> {
   const res = await app.inject({ url: `/v1/articles/${id}`, headers: bearer(app.editorKey) })
   if (res.statusCode !== 200) throw new Error(`GET /v1/articles/${id} answered ${res.statusCode}: ${res.body}`)

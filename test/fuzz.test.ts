@@ -9,6 +9,8 @@ import { test } from 'tap'
 import type { LightMyRequestResponse } from 'fastify'
 import { bearer, build, type TestApp } from './helper.ts'
 import { createArticle, createCategory, createMedia } from './factories.ts'
+// The bench's seeded PRNG: the same cases on every run.
+import { mulberry32 } from '../bench/generate.ts'
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x6b686272)
 const CASES_PER_OPERATION = Number(process.env.FUZZ_CASES ?? 128)
@@ -26,18 +28,6 @@ interface Case {
 }
 
 const doc = JSON.parse(readFileSync(new URL('../openapi/openapi.json', import.meta.url), 'utf8'))
-
-// mulberry32: small, fast and good enough to pick cases reproducibly.
-function prng (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const HOSTILE = [
   '\u202Eevil\u202C', 'a\u200Db\u200Dc', '\u200F\u200E\u2066x\u2069', 'a\u0000b', '\u0000', '\ud800', '\udfffx\ud800',
@@ -415,7 +405,7 @@ test('fuzz: every operation answers bad input with a documented status and a pro
   const key = app.services.keys.create('fuzz spare key', 'editor')
   const fx: Fixtures = { article, category, tag, media, key, adminKey: app.adminKey, editorKey: app.editorKey }
 
-  const rand = prng(SEED)
+  const rand = mulberry32(SEED)
   const findings = new Map<string, string>()
   const statuses: Record<number, number> = {}
   let sent = 0

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { main, wxrToArticles, type Io } from '../../examples/wordpress-to-khabar.ts'
 import { runCli } from '../../src/cli/program.ts'
-import { build, bearer, json, type TestApp } from '../helper.ts'
+import { build, bearer, json } from '../helper.ts'
+import { importNdjson } from '../factories.ts'
 
 const FIXTURE = fileURLToPath(new URL('../../examples/fixtures/wordpress.xml', import.meta.url))
 const fixture = readFileSync(FIXTURE, 'utf8')
@@ -52,17 +53,6 @@ function fakeIo (input = '', isTTY = false): { io: Io, out: () => string, err: (
     out: () => out.join(''),
     err: () => err.join('')
   }
-}
-
-async function importNdjson (app: TestApp, body: string, query = ''): Promise<any> {
-  const res = await app.inject({
-    method: 'POST',
-    url: `/v1/import${query}`,
-    headers: { ...bearer(app.editorKey), 'content-type': 'application/x-ndjson' },
-    payload: body
-  })
-  if (res.statusCode !== 200) throw new Error(`import answered ${res.statusCode}: ${res.body}`)
-  return json(res)
 }
 
 const ndjson = (lines: unknown[]): string => lines.map(l => JSON.stringify(l) + '\n').join('')

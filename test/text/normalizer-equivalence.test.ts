@@ -6,18 +6,8 @@ import { forEachKeyWord, searchKey, searchTokens } from '../../src/text/normaliz
 import { indexText } from '../../src/text/search-text.ts'
 import { htmlToText, sanitizeBody, sanitizedToText } from '../../src/text/html.ts'
 import { referenceAllTokens, referenceKey, referenceTokens, referenceWords } from './reference-normalizer.ts'
-
-/** mulberry32: a tiny seeded PRNG, so every run draws the same "random" inputs. */
-function mulberry32 (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+// The bench's seeded PRNG, so every run draws the same "random" inputs.
+import { mulberry32 } from '../../bench/generate.ts'
 
 const keyWords = (text: string): string[] => {
   const out: string[] = []

@@ -1,19 +1,8 @@
 import { test } from 'tap'
 import { build, bearer, json, type TestApp } from '../helper.ts'
-import { assertProblem, createArticle, readArticle, snapshot } from '../factories.ts'
+import { assertProblem, createArticle, importNdjson, readArticle, snapshot } from '../factories.ts'
 
 const ndjson = (...lines: unknown[]): string => lines.map(l => typeof l === 'string' ? l : JSON.stringify(l)).join('\n') + '\n'
-
-async function importBody (app: TestApp, body: string | Buffer, query = ''): Promise<any> {
-  const res = await app.inject({
-    method: 'POST',
-    url: `/v1/import${query}`,
-    headers: { ...bearer(app.editorKey), 'content-type': 'application/x-ndjson' },
-    payload: body
-  })
-  if (res.statusCode !== 200) throw new Error(`import answered ${res.statusCode}: ${res.body}`)
-  return json(res)
-}
 
 const article = (n: number, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
   externalId: `wp-${n}`,
@@ -35,7 +24,7 @@ const count = (app: TestApp, table: string): number => app.database.sqlite.prepa
 
 test('good lines create articles with their category, tags and media, and search finds them', async (t) => {
   const app = await build(t)
-  const result = await importBody(app, ndjson(
+  const result = await importNdjson(app, ndjson(
     article(1, { media: [{ url: 'https://www.youtube.com/watch?v=dQw4w9WgXcQ', role: 'featured', title: 'تقرير مصور' }, { url: 'https://example.com/a.jpg' }] }),
     article(2, { media: [{ url: 'https://example.com/a.jpg', role: 'gallery', position: 3 }], source: { name: 'وكالات', url: 'https://example.com/wire' }, breaking: true, author: 'ليلى حداد' }),
     article(3, { category: null, status: 'draft', externalId: null, slug: 'khabar-3' })
@@ -86,7 +75,7 @@ test('every kind of bad line is reported by its line number and skipped; its nei
     JSON.stringify(article(2))
   ]
   // A BOM opens the body and CRLF ends its lines.
-  const result = await importBody(app, '\uFEFF' + lines.join('\r\n') + '\r\n')
+  const result = await importNdjson(app, '\uFEFF' + lines.join('\r\n') + '\r\n')
   t.equal(result.created, 2)
   t.equal(result.failed, 8)
   const byLine = Object.fromEntries(result.errors.map((e: any) => [e.line, e.errors]))
@@ -107,7 +96,7 @@ test('every kind of bad line is reported by its line number and skipped; its nei
 test('lines the services refuse fail alone, each with a path into the line', async (t) => {
   const app = await build(t)
   await createArticle(app, { slug: 'taken', externalId: 'other-system-1' })
-  const result = await importBody(app, ndjson(
+  const result = await importNdjson(app, ndjson(
     { title: 'تصنيفان', category: 'a', categoryId: 1 },
     { title: 'تصنيف رقمي', category: '123' },
     { title: 'رابطان', media: [{ url: 'https://example.com/1.jpg' }, { url: 'https://example.com/1.jpg' }] },
@@ -142,29 +131,29 @@ test('an article is found by externalId, else by slug, and rerunning the same fi
     article(2, { media: [{ url: 'https://example.com/b.jpg', position: 0 }, { url: 'https://example.com/a.jpg', position: 0 }] }),
     { title: 'مقال يدوي بعد الاستيراد', slug: 'manual-one', externalId: 'wp-manual', status: 'published' }
   )
-  const first = await importBody(app, file)
+  const first = await importNdjson(app, file)
   t.same([first.created, first.updated, first.unchanged, first.failed], [2, 1, 0, 0])
   const adopted = await readArticle(app, manual.id)
   t.equal(adopted.externalId, 'wp-manual', 'matched by slug, the article takes the externalId')
   t.equal(adopted.version, manual.version + 1)
 
   const before = await snapshot(app)
-  const second = await importBody(app, file)
+  const second = await importNdjson(app, file)
   t.same([second.created, second.updated, second.unchanged, second.failed], [0, 0, 3, 0])
   t.same(await snapshot(app), before, 'no write, no version bump')
   // The same lines written differently (spaces, key order) miss the line-hash shortcut and
   // are compared in full: unchanged all the same.
   const respaced = file.split('\n').filter(Boolean).map(l => JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(l)).reverse()), null, 1).replace(/\n/g, ' ')).join('\n')
-  const third = await importBody(app, respaced)
+  const third = await importNdjson(app, respaced)
   t.same([third.created, third.updated, third.unchanged, third.failed], [0, 0, 3, 0])
   t.same(await snapshot(app), before, 'still no write')
 })
 
 test('a changed line updates its article by one version, keeping a revision', async (t) => {
   const app = await build(t)
-  await importBody(app, ndjson(article(1, { media: [{ url: 'https://example.com/1.jpg' }] }), article(2), article(3)))
+  await importNdjson(app, ndjson(article(1, { media: [{ url: 'https://example.com/1.jpg' }] }), article(2), article(3)))
   const [one, two, three] = await Promise.all(['wp-1', 'wp-2', 'wp-3'].map(async id => await articleByExternalId(app, id)))
-  const result = await importBody(app, ndjson(
+  const result = await importNdjson(app, ndjson(
     article(1, { title: 'عنوان جديد للخبر الأول', media: [{ url: 'https://example.com/1.jpg' }, { url: 'https://youtu.be/dQw4w9WgXcQ' }] }),
     article(2, { media: [{ url: 'https://example.com/2.jpg', role: 'featured' }] }),
     article(3, { tags: ['وسم آخر'] })
@@ -184,7 +173,7 @@ test('a changed line updates its article by one version, keeping a revision', as
   t.ok(revisions.data.length >= 1, 'the update kept a revision')
 
   // A line is the whole article: what it leaves out goes back to the defaults.
-  const bare = await importBody(app, ndjson({ externalId: 'wp-3', title: after3.title }))
+  const bare = await importNdjson(app, ndjson({ externalId: 'wp-3', title: after3.title }))
   t.equal(bare.updated, 1)
   const reset = await readArticle(app, three.id)
   t.same([reset.status, reset.publishedAt, reset.categoryId, reset.tags, reset.body], ['draft', null, null, [], ''])
@@ -193,10 +182,10 @@ test('a changed line updates its article by one version, keeping a revision', as
 
 test('dryRun checks every line and writes nothing', async (t) => {
   const app = await build(t)
-  await importBody(app, ndjson(article(1)))
+  await importNdjson(app, ndjson(article(1)))
   const before = await snapshot(app)
   const mediaBefore = count(app, 'media')
-  const result = await importBody(app, ndjson(article(1), article(1, { title: 'تغيير' }), article(2, { media: [{ url: 'https://example.com/new.jpg' }] }), '{"title":'), '?dryRun=true')
+  const result = await importNdjson(app, ndjson(article(1), article(1, { title: 'تغيير' }), article(2, { media: [{ url: 'https://example.com/new.jpg' }] }), '{"title":'), '?dryRun=true')
   t.same(result, {
     created: 1,
     updated: 1,
@@ -214,7 +203,7 @@ test('dryRun checks every line and writes nothing', async (t) => {
 
 test('errors are listed for the first 100 failed lines; the rest are counted', async (t) => {
   const app = await build(t)
-  const result = await importBody(app, Array.from({ length: 105 }, () => '{"title": null}').join('\n'))
+  const result = await importNdjson(app, Array.from({ length: 105 }, () => '{"title": null}').join('\n'))
   t.equal(result.failed, 105)
   t.equal(result.errors.length, 100)
   t.equal(result.moreErrors, 5)
@@ -235,7 +224,7 @@ test('import needs an editor key and an NDJSON body', async (t) => {
 test('a line that is not UTF-8 is a failed line', async (t) => {
   const app = await build(t)
   const body = Buffer.concat([Buffer.from(JSON.stringify(article(1)) + '\n'), Buffer.from([0x7b, 0xff, 0xfe, 0x7d, 0x0a]), Buffer.from(JSON.stringify(article(2)))])
-  const result = await importBody(app, body)
+  const result = await importNdjson(app, body)
   t.equal(result.created, 2, 'the last line needs no newline')
   t.same(result.errors, [{ line: 2, errors: [{ path: '', message: 'is not valid UTF-8' }] }])
 })
@@ -267,36 +256,36 @@ test('a failure that is not the line\'s stops the import: the batch is rolled ba
 test('a line imported before, into an article nobody changed since, is unchanged without a second look', async (t) => {
   const app = await build(t)
   const file = ndjson(article(1), article(2), { title: 'خبر بلا معرف ولا اسم رابط', status: 'published' })
-  t.same(await importBody(app, file, '?dryRun=true'), { created: 3, updated: 0, unchanged: 0, failed: 0, errors: [], moreErrors: 0, dryRun: true }, 'a dry run remembers nothing')
+  t.same(await importNdjson(app, file, '?dryRun=true'), { created: 3, updated: 0, unchanged: 0, failed: 0, errors: [], moreErrors: 0, dryRun: true }, 'a dry run remembers nothing')
   t.equal(count(app, 'import_state'), 0)
-  t.match(await importBody(app, file), { created: 3, failed: 0 })
+  t.match(await importNdjson(app, file), { created: 3, failed: 0 })
   t.equal(count(app, 'import_state'), 3, 'each line is remembered with its article')
-  t.match(await importBody(app, file), { created: 0, updated: 0, unchanged: 3 }, 'the line without externalId or slug is not created twice')
+  t.match(await importNdjson(app, file), { created: 0, updated: 0, unchanged: 3 }, 'the line without externalId or slug is not created twice')
   t.equal(count(app, 'articles'), 3)
 
   // Changed since: an editor's PATCH bumps the version, and the line is compared in full.
   const one = await articleByExternalId(app, 'wp-1')
   await app.inject({ method: 'PATCH', url: `/v1/articles/${one.id}`, headers: bearer(app.editorKey), payload: { title: 'عنوان عدله محرر' } })
-  t.match(await importBody(app, file), { updated: 1, unchanged: 2 }, 'the import puts its title back')
+  t.match(await importNdjson(app, file), { updated: 1, unchanged: 2 }, 'the import puts its title back')
   t.equal((await articleByExternalId(app, 'wp-1')).title, article(1).title)
-  t.match(await importBody(app, file), { updated: 0, unchanged: 3 })
+  t.match(await importNdjson(app, file), { updated: 0, unchanged: 3 })
 
   // The category the lines name changed its slug: every line is compared in full again.
   // The old slug still names the category, so nothing moves.
   const category = json(await app.inject('/v1/categories/economy'))
   const renamed = await app.inject({ method: 'PATCH', url: `/v1/categories/${category.id}`, headers: bearer(app.editorKey), payload: { slug: 'business' } })
   t.equal(renamed.statusCode, 200)
-  t.match(await importBody(app, file), { updated: 0, unchanged: 3, failed: 0 })
+  t.match(await importNdjson(app, file), { updated: 0, unchanged: 3, failed: 0 })
   t.equal(json(await app.inject('/v1/categories/business')).articleCount, 2)
   // A tag deleted behind the lines' back: the articles get it again, as a new tag.
   const tag = json(await app.inject('/v1/tags/' + encodeURIComponent('وسم-1')))
   t.equal((await app.inject({ method: 'DELETE', url: `/v1/tags/${tag.id}`, headers: bearer(app.editorKey) })).statusCode, 204)
-  t.match(await importBody(app, file), { updated: 1, unchanged: 2 })
+  t.match(await importNdjson(app, file), { updated: 1, unchanged: 2 })
   t.same((await articleByExternalId(app, 'wp-1')).tags, ['اقتصاد', 'وسم 1'])
-  t.match(await importBody(app, file), { updated: 0, unchanged: 3 })
+  t.match(await importNdjson(app, file), { updated: 0, unchanged: 3 })
 
   // Deleting an article forgets its line: the next import creates it again.
   const two = await articleByExternalId(app, 'wp-2')
   t.equal((await app.inject({ method: 'DELETE', url: `/v1/articles/${two.id}?permanent=true`, headers: bearer(app.adminKey) })).statusCode, 204)
-  t.match(await importBody(app, file), { created: 1, unchanged: 2 })
+  t.match(await importNdjson(app, file), { created: 1, unchanged: 2 })
 })
