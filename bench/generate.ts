@@ -3,17 +3,9 @@
 // (written for this benchmark, no third-party data): common news vocabulary, places,
 // invented person names, categories with subcategories, and tags.
 
-/** mulberry32: a small, fast 32-bit PRNG; returns floats in [0, 1). */
-export function mulberry32 (seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6D2B79F5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { mulberry32 } from './prng.ts'
+
+export { mulberry32 }
 
 export type Rng = () => number
 
