@@ -1,6 +1,6 @@
 // What khabar puts into its FTS5 index and how it turns a reader's query into an FTS5
-// MATCH expression. Both go through searchTokens, so a query word meets the same
-// normalised forms (and attached-prefix copies) as the text it should find.
+// MATCH expression. Both go through forEachKeyWord and wordTokens, so a query word meets
+// the same normalised forms (and attached-prefix copies) as the text it should find.
 import { forEachKeyWord, forEachWordSpan, lastKeyUnit, wordTokens } from './normalize-arabic.ts'
 
 // A query longer than this many words is cut: beyond it, words only slow the query down.
