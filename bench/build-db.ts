@@ -3,7 +3,7 @@
 // through raw prepared statements, 1,000 to a transaction.
 import { existsSync, renameSync, rmSync } from 'node:fs'
 import type Database from 'better-sqlite3'
-import { openDatabase, runMigrations } from '../src/db/index.ts'
+import { openDatabase, runMigrations } from '../src/storage/sqlite/database.ts'
 import { readingTimeMinutes, slugify } from '../src/text/index.ts'
 import { CATEGORY_TREE, TAG_NAMES, between, generateArticle, int, mulberry32, seedOf } from './generate.ts'
 

@@ -7,7 +7,7 @@
 import os from 'node:os'
 import { join } from 'node:path'
 import type Database from 'better-sqlite3'
-import { openDatabase, runMigrations } from '../src/db/index.ts'
+import { openDatabase, runMigrations } from '../src/storage/sqlite/database.ts'
 import { htmlToText, readingTimeMinutes, sanitizedToText, slugify } from '../src/text/index.ts'
 import { indexText } from '../src/text/search-text.ts'
 import { SEED, removeDb } from './build-db.ts'

@@ -29,7 +29,7 @@ import { readFile } from 'node:fs/promises'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
-import type { ArticleImport, ImportMediaItem } from '../src/schemas/transfer.ts'
+import type { ArticleImport, ImportMediaItem } from '../src/domain/shapes/transfer.ts'
 
 type XmlNode = Record<string, any>
 type MediaKind = NonNullable<ImportMediaItem['kind']>
@@ -46,7 +46,7 @@ export interface ConvertOptions {
   lang?: string
 }
 
-// The limits of ArticleImport (src/schemas/articles.ts, media.ts): a longer value is cut
+// The limits of ArticleImport (src/domain/shapes/articles.ts, media.ts): a longer value is cut
 // rather than make the line fail, except the body, which is never cut.
 const MAX = { title: 500, slug: 200, excerpt: 5000, author: 200, tag: 100, tags: 50, media: 200, mediaTitle: 500, caption: 2000, alt: 1000, url: 2048 }
 const MAX_BODY = 900_000

@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url'
 import Fastify from 'fastify'
 import closeWithGrace from 'close-with-grace'
 import { loadConfig, type Config } from './config.ts'
-import { fastifyOptions } from './options.ts'
-import app from './app.ts'
+import { fastifyOptions } from './http/options.ts'
+import app from './http/app.ts'
 
 // The only place that listens. Migrations run as the app starts; SIGINT and SIGTERM
 // finish requests in flight, then close the app (and with it the database).

@@ -5,9 +5,9 @@ import { join } from 'node:path'
 import Fastify from 'fastify'
 import { test, type Test } from 'tap'
 import { ADMIN_KEY, bearer, build, json, type TestApp } from './helper.ts'
-import app from '../src/app.ts'
+import app from '../src/http/app.ts'
 import { loadConfig } from '../src/config.ts'
-import { fastifyOptions } from '../src/options.ts'
+import { fastifyOptions } from '../src/http/options.ts'
 
 const PROBLEM = /^application\/problem\+json/
 

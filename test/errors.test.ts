@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { test, type Test } from 'tap'
-import app from '../src/app.ts'
+import app from '../src/http/app.ts'
 import { loadConfig } from '../src/config.ts'
-import { fastifyOptions } from '../src/options.ts'
+import { fastifyOptions } from '../src/http/options.ts'
 import {
   HttpProblem, badRequest, conflict, forbidden, invalidField, notFound, preconditionFailed, problemBody, problemType, unauthorized
-} from '../src/errors.ts'
+} from '../src/domain/errors.ts'
 
 const PROBLEM = /^application\/problem\+json/
 const SECRET = 'SELECT * FROM api_keys -- secret internal detail'

@@ -3,9 +3,9 @@
 // builds its own data; there is no shared seed.
 import type { LightMyRequestResponse } from 'fastify'
 import type { Test } from 'tap'
-import type { Article } from '../src/schemas/articles.ts'
-import type { Category, Tag } from '../src/schemas/taxonomy.ts'
-import type { Media } from '../src/schemas/media.ts'
+import type { Article } from '../src/domain/shapes/articles.ts'
+import type { Category, Tag } from '../src/domain/shapes/taxonomy.ts'
+import type { Media } from '../src/domain/shapes/media.ts'
 import { bearer, json, type TestApp } from './helper.ts'
 
 let counter = 0

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify'
-import app from '../src/app.ts'
+import app from '../src/http/app.ts'
 import { loadConfig, type Config } from '../src/config.ts'
-import { fastifyOptions } from '../src/options.ts'
-import type { ViewOptions } from '../src/plugins/app/views/view-service.ts'
+import { fastifyOptions } from '../src/http/options.ts'
+import type { ViewOptions } from '../src/domain/views/view-service.ts'
 
 export interface TestContext { teardown: (fn: () => unknown) => void }
 

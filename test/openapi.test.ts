@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { test } from 'tap'
 import SwaggerParser from '@apidevtools/swagger-parser'
-import { generateOpenApi } from '../src/openapi/generate.ts'
+import { generateOpenApi } from '../src/http/openapi.ts'
 import { build } from './helper.ts'
 
 const committedPath = new URL('../openapi/openapi.json', import.meta.url)

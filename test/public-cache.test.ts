@@ -60,7 +60,7 @@ test('a write from another process (the CLI, another server) shows on the next r
   const app = await build(t)
   const a = await createArticle(app)
   await publicGet(app, `/v1/articles/${a.id}`)
-  const { openDatabase } = await import('../src/db/index.ts')
+  const { openDatabase } = await import('../src/storage/sqlite/database.ts')
   const other = openDatabase(app.config.DATABASE_PATH)
   other.sqlite.prepare("UPDATE articles SET title = 'من عملية أخرى' WHERE id = ?").run(a.id)
   other.sqlite.close()

@@ -1,6 +1,6 @@
 import { test } from 'tap'
-import { openDatabase, runMigrations } from '../src/db/index.ts'
-import { PublicCache } from '../src/plugins/app/public-cache.ts'
+import { openDatabase, runMigrations } from '../src/storage/sqlite/database.ts'
+import { PublicCache } from '../src/http/public-cache.ts'
 
 test('PublicCache: an entry lives until a write or until a scheduled article comes due', async (t) => {
   const { sqlite, db } = openDatabase(':memory:')

@@ -1,9 +1,9 @@
 import { Command, InvalidArgumentError } from 'commander'
 import { loadConfig, type Config } from '../config.ts'
-import { openDatabase, runMigrations } from '../db/index.ts'
-import { buildServices, type Services } from '../plugins/app/services.ts'
-import { systemClock } from '../plugins/app/clock.ts'
-import type { Role } from '../plugins/app/keys/key-service.ts'
+import { openDatabase, runMigrations } from '../storage/sqlite/database.ts'
+import { buildServices, type Services } from '../http/plugins/services.ts'
+import { systemClock } from '../domain/clock.ts'
+import type { Role } from '../domain/keys/key-service.ts'
 import { addTransferCommands } from './transfer.ts'
 
 export interface Io {

@@ -1,11 +1,11 @@
 import { test } from 'tap'
 import { getTableConfig, type SQLiteTable } from 'drizzle-orm/sqlite-core'
-import * as schema from '../../src/db/schema.ts'
-import { openDatabase, runMigrations } from '../../src/db/index.ts'
+import * as schema from '../../src/storage/sqlite/schema.ts'
+import { openDatabase, runMigrations } from '../../src/storage/sqlite/database.ts'
 
 const tables = (Object.values(schema) as unknown[]).filter((v): v is SQLiteTable => typeof v === 'object' && v !== null && Symbol.for('drizzle:IsDrizzleTable') in v)
 
-test('the committed migrations build exactly the indexes and foreign keys src/db/schema.ts declares', async (t) => {
+test('the committed migrations build exactly the indexes and foreign keys src/storage/sqlite/schema.ts declares', async (t) => {
   const db = openDatabase(':memory:')
   t.teardown(() => db.sqlite.close())
   runMigrations(db.db)

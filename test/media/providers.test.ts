@@ -6,7 +6,7 @@ import {
   parseTimestamp,
   MAX_MEDIA_URL_LENGTH,
   type Provider
-} from '../../src/media/providers.ts'
+} from '../../src/domain/media/providers.ts'
 
 function derive (input: string) {
   const url = parseMediaUrl(input)

@@ -2,9 +2,9 @@ import { test, type Test } from 'tap'
 import { bearer, build, json } from '../helper.ts'
 import { createArticle } from '../factories.ts'
 import Fastify, { type LightMyRequestResponse } from 'fastify'
-import app from '../../src/app.ts'
+import app from '../../src/http/app.ts'
 import { loadConfig } from '../../src/config.ts'
-import { fastifyOptions } from '../../src/options.ts'
+import { fastifyOptions } from '../../src/http/options.ts'
 
 const ORIGIN = 'https://front.example'
 

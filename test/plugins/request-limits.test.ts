@@ -1,7 +1,7 @@
 import { test } from 'tap'
 import { build, json } from '../helper.ts'
 import { createArticle } from '../factories.ts'
-import { MAX_QUERY_LENGTH } from '../../src/plugins/app/request-limits.ts'
+import { MAX_QUERY_LENGTH } from '../../src/http/plugins/request-limits.ts'
 
 test('a query string over 4 KiB is a 414 problem, before anything reads it', async (t) => {
   const app = await build(t)

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { test } from 'tap'
 import { build, json } from '../helper.ts'
-import { RETRY_AFTER_SECONDS, STARTUP_GRACE } from '../../src/plugins/external/under-pressure.ts'
+import { RETRY_AFTER_SECONDS, STARTUP_GRACE } from '../../src/http/plugins/under-pressure.ts'
 
 // Holds the event loop, as a request that computes for too long would.
 function block (ms: number): void {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'tap'
 import { ADMIN_KEY, bearer, build, json, type TestApp } from '../helper.ts'
-import { hashKey } from '../../src/plugins/app/keys/key-service.ts'
+import { hashKey } from '../../src/domain/keys/key-service.ts'
 
 const PROBLEM = /^application\/problem\+json/
 

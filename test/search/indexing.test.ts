@@ -1,12 +1,12 @@
 import { test } from 'tap'
 import { setTimeout as sleep } from 'node:timers/promises'
 import Fastify from 'fastify'
-import appPlugin from '../../src/app.ts'
-import { fastifyOptions } from '../../src/options.ts'
+import appPlugin from '../../src/http/app.ts'
+import { fastifyOptions } from '../../src/http/options.ts'
 import { build, type TestApp } from '../helper.ts'
 import { createArticle } from '../factories.ts'
-import { ImportService } from '../../src/plugins/app/transfer/import-service.ts'
-import { RELEVANCE_WINDOW } from '../../src/plugins/app/search/search-service.ts'
+import { ImportService } from '../../src/domain/transfer/import-service.ts'
+import { RELEVANCE_WINDOW } from '../../src/domain/search/search-service.ts'
 
 const indexed = (app: TestApp): number => app.database.sqlite.prepare('SELECT count(*) FROM search_indexed').pluck().get() as number
 const line = (n: number): string => JSON.stringify({ externalId: `x-${n}`, title: `خبر رقم ${n} من دمشق`, body: `<p>نص ${n}</p>`, status: 'published' })

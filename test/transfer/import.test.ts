@@ -231,7 +231,7 @@ test('a line that is not UTF-8 is a failed line', async (t) => {
 
 test('a failure that is not the line\'s stops the import: the batch is rolled back, earlier batches stay', async (t) => {
   const app = await build(t)
-  const { ImportService } = await import('../../src/plugins/app/transfer/import-service.ts')
+  const { ImportService } = await import('../../src/domain/transfer/import-service.ts')
   const importer = new ImportService(app.database.sqlite, app.services)
   const createRow = app.services.articles.createRow.bind(app.services.articles)
   let calls = 0

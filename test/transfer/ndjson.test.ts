@@ -1,5 +1,5 @@
 import { test } from 'tap'
-import { ndjsonLines, type RawLine } from '../../src/plugins/app/transfer/ndjson.ts'
+import { ndjsonLines, type RawLine } from '../../src/domain/transfer/ndjson.ts'
 
 async function collect (chunks: Array<string | Uint8Array>, max = 1024): Promise<RawLine[]> {
   const out: RawLine[] = []

@@ -84,7 +84,7 @@ test('a big flush is written in slices, and nothing is lost when the app closes 
   t.equal(acknowledged, 1200)
   t.ok(app.services.views.flushes > 0, 'the timer flushed while views came in')
   await app.close()
-  const { openDatabase } = await import('../../src/db/index.ts')
+  const { openDatabase } = await import('../../src/storage/sqlite/database.ts')
   const db = openDatabase(app.config.DATABASE_PATH)
   t.equal(db.sqlite.prepare('SELECT sum(views) FROM articles').pluck().get(), 1200, 'every acknowledged view is in articles.views')
   t.equal(db.sqlite.prepare('SELECT sum(views) FROM article_views_daily').pluck().get(), 1200, 'and in the daily buckets')

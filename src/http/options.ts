@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto'
+import type { FastifyError, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify'
+import { AjvCompiler } from '@fastify/ajv-compiler'
+import type { Config } from '../config.ts'
+import { problemBody } from '../domain/errors.ts'
+
+export const BODY_LIMIT = 1024 * 1024
+
+export const ajvCustomOptions = {
+  // Unknown fields are refused, never dropped silently.
+  removeAdditional: false as const,
+  useDefaults: true,
+  allErrors: true,
+  coerceTypes: 'array' as const
+}
+
+type Validate = ((data: unknown) => boolean) & { errors?: unknown[] | null }
+
+const PLAIN_INTEGER = /^-?(0|[1-9][0-9]{0,15})$/
+
+// Every number in a query or path is an integer, and ajv's coercion is generous: "1e3",
+// "0x3E8" and "1000.0" would all become 1000, and "1e400" Infinity (which then skips
+// minimum and maximum). A value coerced to a number must have been written as one.
+function plainNumbers (validate: Validate): Validate {
+  const check: Validate = (data) => {
+    const raw = { ...(data as Record<string, unknown>) }
+    if (!validate(data)) {
+      check.errors = validate.errors
+      return false
+    }
+    for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
+      if (typeof value === 'number' && typeof raw[key] === 'string' && !PLAIN_INTEGER.test(raw[key])) {
+        check.errors = [{ instancePath: `/${key}`, keyword: 'type', params: {}, schemaPath: '', message: 'must be an integer written in digits' }]
+        return false
+      }
+    }
+    check.errors = null
+    return true
+  }
+  return check
+}
+
+// Errors the router raises before any route runs (a malformed percent-encoding, a path
+// segment over maxParamLength) answer problem+json like every other error.
+function frameworkErrors (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const status = Number(error.statusCode)
+  reply.code(status).type('application/problem+json')
+  reply.send(problemBody(status, status === 414 ? 'uri-too-long' : 'bad-request', error.message, request.url))
+}
+
+// Query strings and path parameters arrive as text and must be coerced; a JSON body
+// must not be: `"5"` where a number belongs is a wrong type, not a number.
+function buildValidator (externalSchemas: unknown, options: any): any {
+  const factory = AjvCompiler()
+  const coercing = factory(externalSchemas as any, options)
+  const strict = factory(externalSchemas as any, { ...options, customOptions: { ...options.customOptions, coerceTypes: false } })
+  return (route: { httpPart?: string }) => route.httpPart === 'body' ? strict(route as any) : plainNumbers(coercing(route as any))
+}
+
+// The one set of Fastify options: the server and the tests build the app with it.
+export function fastifyOptions (config: Config): FastifyServerOptions {
+  return {
+    logger: config.LOG_LEVEL === 'silent'
+      ? false
+      : { level: config.LOG_LEVEL, redact: ['req.headers.authorization'] },
+    bodyLimit: BODY_LIMIT,
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    // No deadline for a whole request: POST /v1/import streams a body of any size for as
+    // long as it takes. Idle sockets still close (connectionTimeout), headers still
+    // have Node's headersTimeout, and every other body is capped at BODY_LIMIT.
+    requestTimeout: 0,
+    connectionTimeout: 60_000,
+    return503OnClosing: true,
+    trustProxy: config.TRUST_PROXY,
+    routerOptions: {
+      // Slugs are at most 80 letters, each up to 6 bytes percent-encoded in the URL.
+      maxParamLength: 600,
+      ignoreTrailingSlash: true
+    },
+    ajv: { customOptions: ajvCustomOptions },
+    schemaController: { compilersFactory: { buildValidator } },
+    frameworkErrors
+  }
+}

@@ -1,0 +1,45 @@
+import type { FastifyInstance } from 'fastify'
+import { problemBody } from '../../domain/errors.ts'
+import { ref } from '../../domain/shapes/common.ts'
+
+const Status = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['status'],
+  properties: { status: { type: 'string', enum: ['ok'] } }
+}
+
+export default async function operationsRoutes (app: FastifyInstance): Promise<void> {
+  app.get('/health', {
+    schema: {
+      summary: 'Is the process running?',
+      tags: ['operations'],
+      operationId: 'getHealth',
+      response: { 200: Status }
+    }
+  }, async (_request, reply) => {
+    reply.header('cache-control', 'no-store')
+    return { status: 'ok' }
+  })
+
+  app.get('/ready', {
+    schema: {
+      summary: 'Does the database answer?',
+      tags: ['operations'],
+      operationId: 'getReady',
+      response: {
+        200: Status,
+        503: { description: 'The database does not answer', content: { 'application/problem+json': { schema: ref('Problem') } } }
+      }
+    }
+  }, async (request, reply) => {
+    reply.header('cache-control', 'no-store')
+    try {
+      app.database.sqlite.prepare('SELECT 1').get()
+    } catch (err) {
+      request.log.error({ err }, 'database not ready')
+      return await reply.code(503).type('application/problem+json').send(problemBody(503, 'not-ready', 'The database does not answer', request.url))
+    }
+    return { status: 'ok' }
+  })
+}

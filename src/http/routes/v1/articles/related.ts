@@ -1,0 +1,24 @@
+import type { FastifyInstance } from 'fastify'
+import { RelatedQuerySchema } from '../../../../domain/shapes/search.ts'
+import { IdOrSlugParams, problems, ref, security } from '../../../../domain/shapes/common.ts'
+import { viewerOf } from '../../helpers.ts'
+
+export default async function relatedRoutes (app: FastifyInstance): Promise<void> {
+  const { search } = app.services
+
+  app.get<{ Params: { idOrSlug: string }, Querystring: { limit: number } }>('/:idOrSlug/related', {
+    schema: {
+      summary: 'Published articles related to this one',
+      description: 'Ranked by shared tags, the same category and shared significant title words; never the article itself.',
+      tags: ['search'],
+      operationId: 'relatedArticles',
+      security: security.optional,
+      params: IdOrSlugParams,
+      querystring: RelatedQuerySchema,
+      response: {
+        200: { type: 'object', additionalProperties: false, required: ['data'], properties: { data: { type: 'array', items: ref('ArticleSummary') } } },
+        ...problems(301, 400, 401, 404)
+      }
+    }
+  }, async (request) => ({ data: search.related(request.params.idOrSlug, viewerOf(request), request.query.limit) }))
+}

@@ -1,0 +1,58 @@
+import type { FastifyInstance } from 'fastify'
+import { Type } from 'typebox'
+import { CursorQuery, Id, LimitQuery, problems, ref, security } from '../../../../domain/shapes/common.ts'
+import { listOf, sendList } from '../../helpers.ts'
+
+const tags = ['articles']
+const RevisionParams = Type.Object({ id: Id, revision: Id }, { additionalProperties: false })
+const IfMatch = Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 1000 })) })
+
+// Earlier versions of an article (editors): read them, and make one current again.
+export default async function revisionRoutes (app: FastifyInstance): Promise<void> {
+  const { articles, revisions, articleQueries } = app.services
+  const editor = app.requireRole('editor')
+
+  app.get<{ Params: { id: number }, Querystring: { limit: number, cursor?: string } }>('/:id/revisions', {
+    onRequest: editor,
+    schema: {
+      summary: 'Earlier versions of an article, newest first',
+      tags,
+      operationId: 'listArticleRevisions',
+      security: security.required,
+      params: Type.Object({ id: Id }, { additionalProperties: false }),
+      querystring: Type.Object({ limit: Type.Optional(LimitQuery), cursor: Type.Optional(CursorQuery) }, { additionalProperties: false }),
+      response: { 200: listOf('RevisionSummary'), ...problems(400, 401, 403, 404) }
+    }
+  }, async (request, reply) => {
+    const article = articleQueries.get(String(request.params.id), { editor: true })
+    const page = revisions.list(article.id, request.query.limit, request.query.cursor)
+    return sendList(request, reply, page.data, page.nextCursor)
+  })
+
+  app.get<{ Params: { id: number, revision: number } }>('/:id/revisions/:revision', {
+    onRequest: editor,
+    schema: {
+      summary: 'One earlier version of an article, whole',
+      tags,
+      operationId: 'getArticleRevision',
+      security: security.required,
+      params: RevisionParams,
+      response: { 200: ref('Revision'), ...problems(400, 401, 403, 404) }
+    }
+  }, async (request) => revisions.get(request.params.id, request.params.revision))
+
+  app.post<{ Params: { id: number, revision: number }, Headers: { 'if-match'?: string } }>('/:id/revisions/:revision/restore', {
+    onRequest: editor,
+    schema: {
+      summary: 'Make an earlier version current again, as a new version',
+      description: 'The current state is kept as a revision first, so a restore can itself be undone. ' +
+        'The old slug comes back only while no other article holds it; media attachments are not part of revisions.',
+      tags,
+      operationId: 'restoreArticleRevision',
+      security: security.required,
+      params: RevisionParams,
+      headers: IfMatch,
+      response: { 200: ref('Article'), ...problems(400, 401, 403, 404, 409, 412) }
+    }
+  }, async (request) => articles.restoreRevision(request.params.id, request.params.revision, request.headers['if-match']))
+}

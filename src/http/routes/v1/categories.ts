@@ -1,0 +1,88 @@
+import type { FastifyInstance } from 'fastify'
+import { Type } from 'typebox'
+import type { CategoryCreate, CategoryPatch } from '../../../domain/shapes/taxonomy.ts'
+import { Id, IdParams, IdOrSlugParams, problems, ref, security } from '../../../domain/shapes/common.ts'
+import { listOf, urlFor } from '../helpers.ts'
+
+const tags = ['categories']
+// Query parameters are validated too: an unknown one is a 400, not ignored.
+const NoQuery = Type.Object({}, { additionalProperties: false })
+
+export default async function categoryRoutes (app: FastifyInstance): Promise<void> {
+  const { categories } = app.services
+  const editor = app.requireRole('editor')
+
+  app.get<{ Querystring: { tree?: boolean } }>('/', {
+    schema: {
+      summary: 'All categories, ordered by position',
+      tags,
+      operationId: 'listCategories',
+      security: security.optional,
+      querystring: Type.Object({
+        tree: Type.Optional(Type.Boolean({ default: false, description: 'Nest subcategories under `children`' }))
+      }, { additionalProperties: false }),
+      response: { 200: listOf('Category'), ...problems(400, 401) }
+    }
+  }, async (request) => ({ data: categories.list(request.query.tree === true), meta: { nextCursor: null } }))
+
+  app.get<{ Params: { idOrSlug: string } }>('/:idOrSlug', {
+    schema: {
+      summary: 'One category by id or slug',
+      tags,
+      operationId: 'getCategory',
+      security: security.optional,
+      querystring: NoQuery,
+      params: IdOrSlugParams,
+      response: { 200: ref('Category'), ...problems(301, 400, 401, 404) }
+    }
+  }, async (request) => categories.get(request.params.idOrSlug))
+
+  app.post<{ Body: CategoryCreate }>('/', {
+    onRequest: editor,
+    schema: {
+      summary: 'Create a category',
+      tags,
+      operationId: 'createCategory',
+      security: security.required,
+      querystring: NoQuery,
+      body: ref('CategoryCreate'),
+      response: { 201: ref('Category'), ...problems(400, 401, 403, 409, 413, 415) }
+    }
+  }, async (request, reply) => {
+    const category = categories.create(request.body)
+    reply.code(201).header('location', urlFor(request, `/v1/categories/${category.id}`))
+    return category
+  })
+
+  app.patch<{ Params: { id: number }, Body: CategoryPatch }>('/:id', {
+    onRequest: editor,
+    schema: {
+      summary: 'Change a category',
+      description: 'Moving a category under itself or one of its subcategories is a 409.',
+      tags,
+      operationId: 'updateCategory',
+      security: security.required,
+      querystring: NoQuery,
+      params: IdParams,
+      body: ref('CategoryPatch'),
+      response: { 200: ref('Category'), ...problems(400, 401, 403, 404, 409, 413, 415) }
+    }
+  }, async (request) => categories.update(request.params.id, request.body))
+
+  app.delete<{ Params: { id: number }, Querystring: { reassignTo?: number } }>('/:id', {
+    onRequest: editor,
+    schema: {
+      summary: 'Delete a category',
+      description: 'A category that still has articles is a 409 unless `reassignTo` names where they go. A category with subcategories is a 409.',
+      tags,
+      operationId: 'deleteCategory',
+      security: security.required,
+      params: IdParams,
+      querystring: Type.Object({ reassignTo: Type.Optional(Id) }, { additionalProperties: false }),
+      response: { 204: { description: 'Deleted', type: 'null' }, ...problems(400, 401, 403, 404, 409) }
+    }
+  }, async (request, reply) => {
+    categories.delete(request.params.id, request.query.reassignTo)
+    return await reply.code(204).send()
+  })
+}

@@ -1,0 +1,66 @@
+import type { FastifyInstance } from 'fastify'
+import type { ApiKeyCreate } from '../../../domain/shapes/keys.ts'
+import { IdParams, problems, ref, security } from '../../../domain/shapes/common.ts'
+import { listOf, urlFor } from '../helpers.ts'
+
+const tags = ['keys']
+
+export default async function keyRoutes (app: FastifyInstance): Promise<void> {
+  const keys = app.services.keys
+  const admin = app.requireRole('admin')
+
+  app.get('/', {
+    onRequest: admin,
+    schema: {
+      summary: 'List API keys (never their secrets)',
+      tags,
+      operationId: 'listKeys',
+      security: security.required,
+      response: { 200: listOf('ApiKey'), ...problems(401, 403) }
+    }
+  }, async () => ({ data: keys.list(), meta: { nextCursor: null } }))
+
+  app.get<{ Params: { id: number } }>('/:id', {
+    onRequest: admin,
+    schema: {
+      summary: 'One API key (never its secret)',
+      tags,
+      operationId: 'getKey',
+      security: security.required,
+      params: IdParams,
+      response: { 200: ref('ApiKey'), ...problems(400, 401, 403, 404) }
+    }
+  }, async (request) => keys.get(request.params.id))
+
+  app.post<{ Body: ApiKeyCreate }>('/', {
+    onRequest: admin,
+    schema: {
+      summary: 'Create an API key',
+      description: 'The answer holds the key itself; it is never shown again.',
+      tags,
+      operationId: 'createKey',
+      security: security.required,
+      body: ref('ApiKeyCreate'),
+      response: { 201: ref('ApiKeyCreated'), ...problems(400, 401, 403, 413, 415) }
+    }
+  }, async (request, reply) => {
+    const created = keys.create(request.body.name, request.body.role)
+    reply.code(201).header('location', urlFor(request, `/v1/keys/${created.id}`)).header('cache-control', 'no-store')
+    return created
+  })
+
+  app.delete<{ Params: { id: number } }>('/:id', {
+    onRequest: admin,
+    schema: {
+      summary: 'Revoke an API key (effective on the next request)',
+      tags,
+      operationId: 'revokeKey',
+      security: security.required,
+      params: IdParams,
+      response: { 204: { description: 'Revoked', type: 'null' }, ...problems(400, 401, 403, 404) }
+    }
+  }, async (request, reply) => {
+    keys.revoke(request.params.id)
+    return await reply.code(204).send()
+  })
+}

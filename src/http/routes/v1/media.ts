@@ -1,0 +1,95 @@
+import type { FastifyInstance } from 'fastify'
+import { Type } from 'typebox'
+import { MEDIA_KINDS, PROVIDERS, type MediaCreate, type MediaPatch } from '../../../domain/shapes/media.ts'
+import { CursorQuery, Id, IdParams, LimitQuery, StringEnum, problems, ref, security } from '../../../domain/shapes/common.ts'
+import { listOf, sendList, urlFor } from '../helpers.ts'
+import type { MediaListQuery } from '../../../domain/media/media-service.ts'
+
+const tags = ['media']
+// Query parameters are validated too: an unknown one is a 400, not ignored.
+const NoQuery = Type.Object({}, { additionalProperties: false })
+
+export default async function mediaRoutes (app: FastifyInstance): Promise<void> {
+  const service = app.services.media
+  const editor = app.requireRole('editor')
+
+  app.get<{ Querystring: MediaListQuery }>('/', {
+    schema: {
+      summary: 'List media items, newest first',
+      tags,
+      operationId: 'listMedia',
+      security: security.optional,
+      querystring: Type.Object({
+        limit: Type.Optional(LimitQuery),
+        cursor: Type.Optional(CursorQuery),
+        kind: Type.Optional(StringEnum(MEDIA_KINDS)),
+        provider: Type.Optional(StringEnum(PROVIDERS)),
+        article: Type.Optional(Id)
+      }, { additionalProperties: false }),
+      response: { 200: listOf('Media'), ...problems(400, 401) }
+    }
+  }, async (request, reply) => {
+    const page = service.list({ ...request.query, limit: request.query.limit, editor: request.principal !== null })
+    return sendList(request, reply, page.data, page.nextCursor)
+  })
+
+  app.get<{ Params: { id: number } }>('/:id', {
+    schema: {
+      summary: 'One media item',
+      tags,
+      operationId: 'getMedia',
+      security: security.optional,
+      querystring: NoQuery,
+      params: IdParams,
+      response: { 200: ref('Media'), ...problems(400, 401, 404) }
+    }
+  }, async (request) => service.get(request.params.id))
+
+  app.post<{ Body: MediaCreate }>('/', {
+    onRequest: editor,
+    schema: {
+      summary: 'Add a link to media hosted elsewhere',
+      description: '`provider` and `embedUrl` are derived from the URL; `kind` is guessed when missing. Only http and https URLs are taken.',
+      tags,
+      operationId: 'createMedia',
+      security: security.required,
+      querystring: NoQuery,
+      body: ref('MediaCreate'),
+      response: { 201: ref('Media'), ...problems(400, 401, 403, 409, 413, 415) }
+    }
+  }, async (request, reply) => {
+    const item = service.create(request.body)
+    reply.code(201).header('location', urlFor(request, `/v1/media/${item.id}`))
+    return item
+  })
+
+  app.patch<{ Params: { id: number }, Body: MediaPatch }>('/:id', {
+    onRequest: editor,
+    schema: {
+      summary: 'Change a media item',
+      tags,
+      operationId: 'updateMedia',
+      security: security.required,
+      querystring: NoQuery,
+      params: IdParams,
+      body: ref('MediaPatch'),
+      response: { 200: ref('Media'), ...problems(400, 401, 403, 404, 409, 413, 415) }
+    }
+  }, async (request) => service.update(request.params.id, request.body))
+
+  app.delete<{ Params: { id: number } }>('/:id', {
+    onRequest: editor,
+    schema: {
+      summary: 'Delete a media item (it is detached from every article)',
+      tags,
+      operationId: 'deleteMedia',
+      security: security.required,
+      querystring: NoQuery,
+      params: IdParams,
+      response: { 204: { description: 'Deleted', type: 'null' }, ...problems(400, 401, 403, 404) }
+    }
+  }, async (request, reply) => {
+    service.delete(request.params.id)
+    return await reply.code(204).send()
+  })
+}

@@ -1,0 +1,66 @@
+import type { FastifyInstance } from 'fastify'
+import { RankingQuerySchema } from '../../../domain/shapes/views.ts'
+import { problems, ref } from '../../../domain/shapes/common.ts'
+import type { RankingQuery } from '../../../domain/views/ranking-service.ts'
+
+const tags = ['views']
+const listOfRanked = (id: string): object => ({
+  type: 'object',
+  additionalProperties: false,
+  required: ['data', 'meta'],
+  properties: {
+    data: { type: 'array', items: ref(id) },
+    meta: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['window'],
+      properties: { window: { type: 'string', enum: ['24h', '7d', '30d', 'all'] } }
+    }
+  }
+})
+
+// window and limit always hold a value: the schema's defaults fill them in.
+type Query = RankingQuery
+
+// Public rankings. Drafts, scheduled and trashed articles never appear nor count.
+export default async function rankingRoutes (app: FastifyInstance): Promise<void> {
+  const { rankings } = app.services
+  const common = { tags, security: [], querystring: RankingQuerySchema }
+
+  app.get<{ Querystring: Query }>('/articles', {
+    schema: {
+      ...common,
+      summary: 'Most read articles (الأكثر قراءة)',
+      operationId: 'rankArticles',
+      response: { 200: listOfRanked('RankedArticle'), ...problems(400, 401) }
+    }
+  }, async (request) => {
+    const q = request.query
+    return { data: rankings.articles(q), meta: { window: q.window } }
+  })
+
+  app.get<{ Querystring: Query }>('/tags', {
+    schema: {
+      ...common,
+      summary: 'Top topics by views (أهم المواضيع)',
+      operationId: 'rankTags',
+      response: { 200: listOfRanked('RankedTag'), ...problems(400, 401) }
+    }
+  }, async (request) => {
+    const q = request.query
+    return { data: rankings.tags(q), meta: { window: q.window } }
+  })
+
+  app.get<{ Querystring: Query }>('/categories', {
+    schema: {
+      ...common,
+      summary: 'Top categories by views (أهم التصنيفات)',
+      description: 'Each article counts for the category it is filed under (not for that category\'s parents).',
+      operationId: 'rankCategories',
+      response: { 200: listOfRanked('RankedCategory'), ...problems(400, 401) }
+    }
+  }, async (request) => {
+    const q = request.query
+    return { data: rankings.categoriesRanking(q), meta: { window: q.window } }
+  })
+}

@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify'
+import { SearchQuerySchema, SuggestQuerySchema, type SearchQueryT } from '../../../domain/shapes/search.ts'
+import { problems, ref, security } from '../../../domain/shapes/common.ts'
+import { listOf, sendList } from '../helpers.ts'
+import type { SearchQuery } from '../../../domain/search/search-service.ts'
+
+const tags = ['search']
+
+// Public search over published articles, Arabic-aware (ARABIC.md).
+export default async function searchRoutes (app: FastifyInstance): Promise<void> {
+  const { search } = app.services
+
+  app.get<{ Querystring: SearchQueryT }>('/', {
+    schema: {
+      summary: 'Search published articles',
+      description: 'Diacritics, tatweel, hamza forms of alef, final yaa, taa marbuta and the attached prefixes و ف ب ك ل ال do not stop a match. ' +
+        'Words are ANDed. A q without any letter or digit is a 400.',
+      tags,
+      operationId: 'searchArticles',
+      security: security.optional,
+      querystring: SearchQuerySchema,
+      response: { 200: listOf('SearchHit'), ...problems(400, 401) }
+    }
+  }, async (request, reply) => {
+    const page = search.search(request.query as SearchQuery)
+    return sendList(request, reply, page.data, page.nextCursor)
+  })
+
+  app.get<{ Querystring: { q: string } }>('/suggest', {
+    schema: {
+      summary: 'Titles for a search box: whose words start with the last word typed',
+      tags,
+      operationId: 'suggestArticles',
+      security: security.optional,
+      querystring: SuggestQuerySchema,
+      response: {
+        200: { type: 'object', additionalProperties: false, required: ['data'], properties: { data: { type: 'array', maxItems: 10, items: ref('Suggestion') } } },
+        ...problems(400, 401)
+      }
+    }
+  }, async (request) => ({ data: search.suggest(request.query.q) }))
+}

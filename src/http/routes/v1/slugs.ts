@@ -1,0 +1,52 @@
+import type { FastifyInstance } from 'fastify'
+import { Type } from 'typebox'
+import { Id, problems, ref, security } from '../../../domain/shapes/common.ts'
+import { iso } from '../../../domain/clock.ts'
+import { notFound } from '../../../domain/errors.ts'
+import type { SlugKind } from '../../../domain/slugs/slug-history.ts'
+import { normalizeSlugInput } from '../../../text/index.ts'
+
+// Old slugs of articles, categories or tags (editors): list them, and free one so
+// another resource may take it. Registered once per kind under its prefix.
+export default async function slugRoutes (app: FastifyInstance, opts: { kind: SlugKind, tag: string, exists: (id: number) => boolean }): Promise<void> {
+  const slugs = app.services.slugs
+  const editor = app.requireRole('editor')
+  const what = opts.kind[0].toUpperCase() + opts.kind.slice(1)
+  const requireTarget = (id: number): void => { if (!opts.exists(id)) throw notFound(`${what} ${id}`) }
+
+  app.get<{ Params: { id: number } }>('/:id/slugs', {
+    onRequest: editor,
+    schema: {
+      summary: `Old slugs of a ${opts.kind}, which still lead to it`,
+      tags: [opts.tag],
+      operationId: `list${what}OldSlugs`,
+      security: security.required,
+      params: Type.Object({ id: Id }, { additionalProperties: false }),
+      response: {
+        200: { type: 'object', additionalProperties: false, required: ['data'], properties: { data: { type: 'array', items: ref('OldSlug') } } },
+        ...problems(400, 401, 403, 404)
+      }
+    }
+  }, async (request) => {
+    requireTarget(request.params.id)
+    return { data: slugs.list(opts.kind, request.params.id).map(s => ({ slug: s.slug, createdAt: iso(s.createdAt) })) }
+  })
+
+  app.delete<{ Params: { id: number, slug: string } }>('/:id/slugs/:slug', {
+    onRequest: editor,
+    schema: {
+      summary: `Free an old slug of a ${opts.kind}: it stops leading there and may be taken by another`,
+      tags: [opts.tag],
+      operationId: `free${what}OldSlug`,
+      security: security.required,
+      params: Type.Object({ id: Id, slug: Type.String({ minLength: 1, maxLength: 600 }) }, { additionalProperties: false }),
+      response: { 204: { description: 'Freed', type: 'null' }, ...problems(400, 401, 403, 404) }
+    }
+  }, async (request, reply) => {
+    requireTarget(request.params.id)
+    if (!slugs.free(opts.kind, request.params.id, normalizeSlugInput(request.params.slug))) {
+      throw notFound(`Old slug "${request.params.slug}" of ${opts.kind} ${request.params.id}`)
+    }
+    return await reply.code(204).send()
+  })
+}
