@@ -3,7 +3,7 @@
 // (written for this benchmark, no third-party data): common news vocabulary, places,
 // invented person names, categories with subcategories, and tags.
 
-import { mulberry32 } from './prng.ts'
+import { mulberry32 } from '../test/support/prng.ts'
 
 export { mulberry32 }
 

@@ -10,7 +10,7 @@ import type { LightMyRequestResponse } from 'fastify'
 import { bearer, build, type TestApp } from './helper.ts'
 import { createArticle, createCategory, createMedia } from './factories.ts'
 // The bench's seeded PRNG: the same cases on every run.
-import { mulberry32 } from '../bench/prng.ts'
+import { mulberry32 } from './support/prng.ts'
 
 const SEED = Number(process.env.FUZZ_SEED ?? 0x6b686272)
 const CASES_PER_OPERATION = Number(process.env.FUZZ_CASES ?? 128)

@@ -7,7 +7,7 @@ import { indexText } from '../../src/text/search-text.ts'
 import { htmlToText, sanitizeBody, sanitizedToText } from '../../src/text/html.ts'
 import { referenceAllTokens, referenceKey, referenceTokens, referenceWords } from './reference-normalizer.ts'
 // The bench's seeded PRNG, so every run draws the same "random" inputs.
-import { mulberry32 } from '../../bench/prng.ts'
+import { mulberry32 } from '../support/prng.ts'
 
 const keyWords = (text: string): string[] => {
   const out: string[] = []

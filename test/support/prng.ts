@@ -1,6 +1,7 @@
-// The seeded PRNG of the bench's generator and of the tests that draw "random" cases: the
-// same seed gives the same sequence on every run. A module of its own, so a test can use it
-// without loading the generator.
+// The seeded PRNG of the tests that draw "random" cases and of the bench's generator: the
+// same seed gives the same sequence on every run. It lives with the tests, in a module of
+// its own: a test loads nothing else with it, and tests never import from bench/ (the
+// bench imports it from here).
 
 /** mulberry32: a small, fast 32-bit PRNG; returns floats in [0, 1). */
 export function mulberry32 (seed: number): () => number {
