@@ -1,13 +1,5 @@
-import { Writable } from 'node:stream'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import Fastify from 'fastify'
 import { test, type Test } from 'tap'
 import { ADMIN_KEY, bearer, build, json, type TestApp } from './helper.ts'
-import app from '../src/http/app.ts'
-import { loadConfig } from '../src/config.ts'
-import { fastifyOptions } from '../src/http/options.ts'
 
 const PROBLEM = /^application\/problem\+json/
 
@@ -104,17 +96,8 @@ test('a route that needs a key answers 401 without one', async (t) => {
 })
 
 test('keys never reach the log', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'khabar-auth-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   const lines: string[] = []
-  const stream = new Writable({
-    write (chunk, _encoding, callback) { lines.push(String(chunk)); callback() }
-  })
-  const config = loadConfig({ DATABASE_PATH: join(dir, 'khabar.db'), LOG_LEVEL: 'trace', KHABAR_ADMIN_KEY: ADMIN_KEY })
-  const options = fastifyOptions(config)
-  const server = Fastify({ ...options, logger: { ...(options.logger as object), stream } })
-  await server.register(app, { config })
-  t.teardown(async () => await server.close())
+  const server = await build(t, { LOG_LEVEL: 'trace' }, { log: line => lines.push(line) })
   const wrong = 'khb_wrong-key-that-must-not-be-logged-0000'
   t.equal((await server.inject({ url: '/v1/keys', headers: bearer(ADMIN_KEY) })).statusCode, 200)
   t.equal((await server.inject({ url: '/v1/articles', headers: bearer(wrong) })).statusCode, 401)

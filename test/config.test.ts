@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { test } from 'tap'
 import { ConfigSchema, corsOrigins, loadConfig } from '../src/config.ts'
+import { tempDir } from './support/temp-dir.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const SETTINGS = Object.keys(ConfigSchema.properties)
@@ -175,8 +175,7 @@ function killOnTeardown (t: { teardown: (fn: () => unknown) => void }, started: 
 }
 
 test('the server refuses to start with a bad PORT', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'khabar-server-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const dir = tempDir(t, 'khabar-server-')
   for (const port of ['abc', '70000']) {
     const started = startServer({ PORT: port, DATABASE_PATH: join(dir, 'khabar.db') })
     killOnTeardown(t, started)
@@ -191,8 +190,7 @@ test('the server refuses to start with a bad PORT', async (t) => {
 })
 
 test('the server serves, then shuts down cleanly on SIGTERM', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'khabar-server-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const dir = tempDir(t, 'khabar-server-')
   const port = await freePort()
   const databasePath = join(dir, 'nested', 'khabar.db')
   const started = startServer({ PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: databasePath, LOG_LEVEL: 'info' })

@@ -1,12 +1,6 @@
-import { Writable } from 'node:stream'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import Fastify, { type FastifyInstance } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { test, type Test } from 'tap'
-import app from '../src/http/app.ts'
-import { loadConfig } from '../src/config.ts'
-import { fastifyOptions } from '../src/http/options.ts'
+import { build } from './helper.ts'
 import {
   HttpProblem, badRequest, conflict, forbidden, invalidField, notFound, preconditionFailed, problemBody, problemType, unauthorized
 } from '../src/domain/errors.ts'
@@ -17,19 +11,8 @@ const SECRET = 'SELECT * FROM api_keys -- secret internal detail'
 // The app as the server builds it, plus test-only routes added before ready; `logs`
 // collects what it logs at error level.
 async function buildWithRoutes (t: Test, routes: (app: FastifyInstance) => void): Promise<{ server: FastifyInstance, logs: string[] }> {
-  const dir = mkdtempSync(join(tmpdir(), 'khabar-errors-'))
-  const config = loadConfig({ DATABASE_PATH: join(dir, 'khabar.db'), LOG_LEVEL: 'error' })
   const logs: string[] = []
-  const stream = new Writable({ write (chunk, _encoding, callback) { logs.push(String(chunk)); callback() } })
-  const options = fastifyOptions(config)
-  const server = Fastify({ ...options, logger: { ...(options.logger as object), stream } })
-  await server.register(app, { config })
-  routes(server)
-  await server.ready()
-  t.teardown(async () => {
-    await server.close()
-    rmSync(dir, { recursive: true, force: true })
-  })
+  const server = await build(t, { LOG_LEVEL: 'error' }, { setup: routes, log: line => logs.push(line) })
   return { server, logs }
 }
 

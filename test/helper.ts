@@ -1,19 +1,26 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify'
 import app from '../src/http/app.ts'
 import { loadConfig, type Config } from '../src/config.ts'
 import { fastifyOptions } from '../src/http/options.ts'
 import type { ViewOptions } from '../src/domain/views/view-service.ts'
+import { tempDir, type TestContext } from './support/temp-dir.ts'
 
-export interface TestContext { teardown: (fn: () => unknown) => void }
+export { tempDir, type TestContext }
 
 export interface TestApp extends FastifyInstance {
   // A settable clock for scheduled publishing: tests move it instead of sleeping.
   now: { ms: number }
   adminKey: string
   editorKey: string
+}
+
+export interface BuildOptions {
+  views?: Partial<ViewOptions>
+  // Every line the app logs (at env.LOG_LEVEL), instead of standard output.
+  log?: (line: string) => void
+  // Called after the app is registered and before it is ready: test-only routes go here.
+  setup?: (app: FastifyInstance) => void | Promise<void>
 }
 
 export const ADMIN_KEY = 'khb_test-admin-key-0123456789abcdef'
@@ -23,18 +30,24 @@ export const ADMIN_KEY = 'khb_test-admin-key-0123456789abcdef'
 // those limits pass their own values, or '' for the defaults.
 export const TEST_LIMITS = { RATE_LIMIT_READS: '1000000', RATE_LIMIT_WRITES: '1000000', MAX_EVENT_LOOP_DELAY: '0' }
 
-// The app on a fresh SQLite file, built with the server's own options.
-export async function build (t: TestContext, env: Record<string, string> = {}, options: { views?: Partial<ViewOptions> } = {}): Promise<TestApp> {
-  const dir = mkdtempSync(join(tmpdir(), 'khabar-test-'))
-  const config: Config = loadConfig({ DATABASE_PATH: join(dir, 'khabar.db'), LOG_LEVEL: 'silent', KHABAR_ADMIN_KEY: ADMIN_KEY, ...TEST_LIMITS, ...env })
+// The app built with the server's own options, on a fresh SQLite file in a directory of
+// its own, or on env.DATABASE_PATH when given (a file the test owns, perhaps shared with
+// another app or reopened). Closed when the test ends.
+export async function build (t: TestContext, env: Record<string, string> = {}, options: BuildOptions = {}): Promise<TestApp> {
+  const databasePath = env.DATABASE_PATH ?? join(tempDir(t), 'khabar.db')
+  const config: Config = loadConfig({ LOG_LEVEL: 'silent', KHABAR_ADMIN_KEY: ADMIN_KEY, ...TEST_LIMITS, ...env, DATABASE_PATH: databasePath })
   const now = { ms: Date.parse('2026-11-26T12:00:00.000Z') }
-  const fastify = Fastify(fastifyOptions(config))
+  const serverOptions = fastifyOptions(config)
+  const { log } = options
+  if (log !== undefined) {
+    const logger = serverOptions.logger === false ? { level: config.LOG_LEVEL } : serverOptions.logger as object
+    serverOptions.logger = { ...logger, stream: { write: (line: string) => { log(line) } } }
+  }
+  const fastify = Fastify(serverOptions)
   await fastify.register(app, { config, clock: () => now.ms, views: options.views })
+  await options.setup?.(fastify)
   await fastify.ready()
-  t.teardown(async () => {
-    await fastify.close()
-    rmSync(dir, { recursive: true, force: true })
-  })
+  t.teardown(async () => { await fastify.close() })
   const testApp = fastify as unknown as TestApp
   testApp.now = now
   testApp.adminKey = ADMIN_KEY

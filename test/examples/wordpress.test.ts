@@ -1,13 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { main, wxrToArticles, type Io } from '../../examples/wordpress-to-khabar.ts'
-import { runCli } from '../../src/cli/program.ts'
-import { build, bearer, json } from '../helper.ts'
+import { build, bearer, json, tempDir } from '../helper.ts'
 import { importNdjson } from '../factories.ts'
+import { cli } from '../support/cli.ts'
 
 const FIXTURE = fileURLToPath(new URL('../../examples/fixtures/wordpress.xml', import.meta.url))
 const fixture = readFileSync(FIXTURE, 'utf8')
@@ -223,19 +222,12 @@ t.test('a user\'s first path: convert, import, read, import again', async (t) =>
 })
 
 t.test('the documented pipe: the example\'s output into khabar import -', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'khabar-wp-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   const converted = fakeIo(fixture)
   t.equal(await main(['-'], converted.io), 0)
-  const out: string[] = []
-  const code = await runCli(['import', '-'], {
-    out: line => out.push(line),
-    err: line => out.push(line),
-    env: { DATABASE_PATH: join(dir, 'khabar.db') },
-    stdin: Readable.from([Buffer.from(converted.out())])
-  })
-  t.equal(code, 0, out.join('\n'))
-  t.match(out.join('\n'), /5 created, 0 updated, 0 unchanged, 0 failed/)
+  const { code, out, err } = await cli(t).run(['import', '-'], { stdin: Readable.from([Buffer.from(converted.out())]) })
+  const said = [...out, ...err].join('\n')
+  t.equal(code, 0, said)
+  t.match(said, /5 created, 0 updated, 0 unchanged, 0 failed/)
 })
 
 t.test('statuses and dates', async (t) => {
@@ -364,8 +356,7 @@ t.test('every line the edge cases make passes khabar\'s import validation', asyn
 })
 
 t.test('main: arguments, standard input and errors', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'khabar-wp-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const dir = tempDir(t, 'khabar-wp-')
 
   t.test('standard input, with - or no file, and --lang', async (t) => {
     for (const argv of [['-'], [], ['--lang', 'ar-SY']]) {

@@ -1,10 +1,8 @@
 import { test, type Test } from 'tap'
 import { bearer, build, json } from '../helper.ts'
 import { createArticle } from '../factories.ts'
-import Fastify, { type LightMyRequestResponse } from 'fastify'
-import app from '../../src/http/app.ts'
+import type { LightMyRequestResponse } from 'fastify'
 import { loadConfig } from '../../src/config.ts'
-import { fastifyOptions } from '../../src/http/options.ts'
 
 const ORIGIN = 'https://front.example'
 
@@ -126,12 +124,9 @@ test('the limits are checked at start', async (t) => {
 })
 
 test('a route may opt out with config.rateLimit false', async (t) => {
-  const config = loadConfig({ DATABASE_PATH: ':memory:', LOG_LEVEL: 'silent', RATE_LIMIT_READS: '1' })
-  const fastify = Fastify(fastifyOptions(config))
-  await fastify.register(app, { config })
-  fastify.get('/unlimited', { config: { rateLimit: false } }, async () => ({ ok: true }))
-  await fastify.ready()
-  t.teardown(async () => await fastify.close())
+  const fastify = await build(t, { RATE_LIMIT_READS: '1' }, {
+    setup: app => { app.get('/unlimited', { config: { rateLimit: false } }, async () => ({ ok: true })) }
+  })
   for (let i = 0; i < 3; i++) {
     const res = await fastify.inject('/unlimited')
     t.equal(res.statusCode, 200)

@@ -1,8 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'tap'
-import { ADMIN_KEY, bearer, build, json, type TestApp } from '../helper.ts'
+import { ADMIN_KEY, bearer, build, json, tempDir, type TestApp } from '../helper.ts'
 import { hashKey } from '../../src/domain/keys/key-service.ts'
 
 const PROBLEM = /^application\/problem\+json/
@@ -18,13 +16,6 @@ async function listKeys (app: TestApp, key = app.adminKey) {
 // The keys as far as "created or revoked" goes (lastUsedAt moves with every request).
 const keyState = (app: TestApp): Array<{ id: number, name: string, role: string, revokedAt: string | null }> =>
   app.services.keys.list().map(({ id, name, role, revokedAt }) => ({ id, name, role, revokedAt }))
-
-// A directory the test owns, removed at its end; for apps that must share one database file.
-function tempDir (t: { teardown: (fn: () => unknown) => void }): string {
-  const dir = mkdtempSync(join(tmpdir(), 'khabar-keys-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-  return dir
-}
 
 test('an admin creates a key: 201 with the secret, once, and it works at once', async (t) => {
   const app = await build(t)
@@ -252,8 +243,8 @@ test('KHABAR_ADMIN_KEY is a working admin key', async (t) => {
 })
 
 test('KHABAR_ADMIN_KEY: no duplicate on restart, revived when revoked, promoted when an editor key', async (t) => {
-  const dir = tempDir(t)
-  const env = { DATABASE_PATH: join(dir, 'shared.db') }
+  // Apps that share one database file, in a directory the test owns.
+  const env = { DATABASE_PATH: join(tempDir(t), 'shared.db') }
   const first = await build(t, env)
   t.equal(first.services.keys.list().filter(k => k.name === 'KHABAR_ADMIN_KEY').length, 1)
 

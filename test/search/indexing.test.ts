@@ -1,8 +1,5 @@
 import { test } from 'tap'
 import { setTimeout as sleep } from 'node:timers/promises'
-import Fastify from 'fastify'
-import appPlugin from '../../src/http/app.ts'
-import { fastifyOptions } from '../../src/http/options.ts'
 import { build, type TestApp } from '../helper.ts'
 import { createArticle } from '../factories.ts'
 import { ImportService } from '../../src/domain/transfer/import-service.ts'
@@ -72,13 +69,9 @@ test('a server that starts on articles its index lacks indexes them once it is u
   const a = await createArticle(app, { title: 'خبر من نسخة احتياطية عن حمص' })
   app.database.sqlite.prepare('DELETE FROM search_indexed').run()
   app.database.sqlite.prepare('DELETE FROM articles_fts').run()
-  const { config } = app
   await app.close()
   const lines: string[] = []
-  const again = Fastify({ ...fastifyOptions(config), logger: { level: 'info', stream: { write: (line: string) => { lines.push(line) } } } })
-  await again.register(appPlugin, { config })
-  await again.ready()
-  t.teardown(async () => { await again.close() })
+  const again = await build(t, { DATABASE_PATH: app.config.DATABASE_PATH, LOG_LEVEL: 'info' }, { log: line => lines.push(line) })
   for (let i = 0; i < 200 && !lines.some(l => l.includes('caught up')); i++) await sleep(20)
   const hits = (await again.inject(`/v1/search?q=${encodeURIComponent('حمص')}`)).json().data
   t.same(hits.map((h: { id: number }) => h.id), [a.id])

@@ -1,32 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
 import { test } from 'tap'
 import Database from 'better-sqlite3'
-import { runCli, type Io } from '../../src/cli/program.ts'
 import { build, bearer, type TestApp } from '../helper.ts'
 import { createArticle } from '../factories.ts'
-
-interface Run { code: number, out: string[], err: string[] }
-
-function cli (t: { teardown: (fn: () => void) => void }): { dir: string, dbPath: string, run: (argv: string[], extra?: Partial<Io>) => Promise<Run> } {
-  const dir = mkdtempSync(join(tmpdir(), 'khabar-transfer-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-  const dbPath = join(dir, 'khabar.db')
-  return {
-    dir,
-    dbPath,
-    run: async (argv, extra = {}) => {
-      const out: string[] = []
-      const err: string[] = []
-      const code = await runCli(argv, { out: l => out.push(l), err: l => err.push(l), env: { DATABASE_PATH: dbPath }, ...extra })
-      return { code, out, err }
-    }
-  }
-}
+import { cli } from '../support/cli.ts'
 
 const line = (n: number, extra: Record<string, unknown> = {}): string =>
   JSON.stringify({ externalId: `cli-${n}`, title: `خبر من سطر الأوامر ${n}`, body: `<p>نص ${n}</p>`, status: 'published', tags: ['أرشيف'], ...extra }) + '\n'
