@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs'
 import { test } from 'tap'
 import type { LightMyRequestResponse } from 'fastify'
 import { bearer, build, type TestApp } from './helper.ts'
-import { createArticle, createCategory, createMedia } from './factories.ts'
+import { attachMedia, createArticle, createCategory, createMedia, createTag } from './factories.ts'
 // The bench's seeded PRNG: the same cases on every run.
 import { mulberry32 } from './support/prng.ts'
 
@@ -397,10 +397,10 @@ function operations (): Operation[] {
 test('fuzz: every operation answers bad input with a documented status and a problem, never a 500', { timeout: 120_000 }, async (t) => {
   const app: TestApp = await build(t)
   const category = await createCategory(app)
-  const tag = await app.inject({ method: 'POST', url: '/v1/tags', headers: bearer(app.editorKey), payload: { name: 'وسم للفحص' } }).then(r => r.json())
+  const tag = await createTag(app, { name: 'وسم للفحص' })
   const media = await createMedia(app, { url: 'https://www.youtube.com/watch?v=dQw4w9WgXcQ' })
   const article = await createArticle(app, { categoryId: category.id, tags: [tag.name] })
-  await app.inject({ method: 'PUT', url: `/v1/articles/${article.id}/media`, headers: bearer(app.editorKey), payload: [{ mediaId: media.id, role: 'featured' }] })
+  await attachMedia(app, article.id, [{ mediaId: media.id, role: 'featured' }])
   await app.inject({ method: 'PATCH', url: `/v1/articles/${article.id}`, headers: bearer(app.editorKey), payload: { title: `${article.title} (محدث)` } })
   const key = app.services.keys.create('fuzz spare key', 'editor')
   const fx: Fixtures = { article, category, tag, media, key, adminKey: app.adminKey, editorKey: app.editorKey }

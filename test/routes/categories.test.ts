@@ -1,52 +1,10 @@
 import { test } from 'tap'
 import type { LightMyRequestResponse } from 'fastify'
 import { build, bearer, json, type TestApp } from '../helper.ts'
+import { assertNeedsKey, assertProblem, createArticle, createCategory, listAll, readArticle, type Call } from '../factories.ts'
 
-type Tap = Parameters<Parameters<typeof test>[0]>[0]
-
-// Small local helpers: every call goes through HTTP.
-async function createCategory (app: TestApp, body: Record<string, unknown>): Promise<any> {
-  const res = await app.inject({ method: 'POST', url: '/v1/categories', headers: bearer(app.editorKey), payload: body })
-  if (res.statusCode !== 201) throw new Error(`category not created: ${res.statusCode} ${res.body}`)
-  return json(res)
-}
-
-async function createArticle (app: TestApp, body: Record<string, unknown>): Promise<any> {
-  const res = await app.inject({ method: 'POST', url: '/v1/articles', headers: bearer(app.editorKey), payload: { status: 'published', ...body } })
-  if (res.statusCode !== 201) throw new Error(`article not created: ${res.statusCode} ${res.body}`)
-  return json(res)
-}
-
-async function readArticle (app: TestApp, id: number): Promise<any> {
-  const res = await app.inject({ method: 'GET', url: `/v1/articles/${id}`, headers: bearer(app.editorKey) })
-  if (res.statusCode !== 200) throw new Error(`article ${id} not readable: ${res.statusCode}`)
-  return json(res)
-}
-
-async function listCategories (app: TestApp, query = ''): Promise<any[]> {
-  const res = await app.inject({ method: 'GET', url: `/v1/categories${query}` })
-  if (res.statusCode !== 200) throw new Error(`list failed: ${res.statusCode} ${res.body}`)
-  return json(res).data
-}
-
-// A problem+json answer with the given status; returns the parsed problem.
-function problem (t: Tap, res: LightMyRequestResponse, status: number, what = ''): any {
-  t.equal(res.statusCode, status, `${what} answers ${status}`)
-  t.ok(res.statusCode < 500, `${what} is not a 5xx`)
-  t.match(res.headers['content-type'], /^application\/problem\+json/, `${what} is problem+json`)
-  const body = json(res)
-  t.type(body.type, 'string')
-  t.type(body.title, 'string')
-  t.equal(body.status, status)
-  if (status === 400 && body.type === 'urn:khabar:problem:validation') {
-    t.ok(Array.isArray(body.errors) && body.errors.length > 0, `${what} lists errors[]`)
-    for (const e of body.errors) {
-      t.type(e.path, 'string')
-      t.type(e.message, 'string')
-    }
-  }
-  return body
-}
+// The categories as GET /v1/categories lists them (all on one page).
+const listCategories = async (app: TestApp, query = ''): Promise<any[]> => await listAll(app, `/v1/categories${query}`)
 
 test('POST /v1/categories creates a category with an Arabic slug and a Location', async (t) => {
   const app = await build(t)
@@ -107,13 +65,13 @@ test('slugs: explicit, cleaned, generated collisions get -2, explicit collisions
 
   const before = await listCategories(app)
   const taken = await app.inject({ method: 'POST', url: '/v1/categories', headers: bearer(app.editorKey), payload: { name: 'أخرى', slug: 'sports' } })
-  t.equal(problem(t, taken, 409, 'explicit taken slug').type, 'urn:khabar:problem:slug-taken')
+  t.equal(assertProblem(t, taken, 409, 'explicit taken slug').type, 'urn:khabar:problem:slug-taken')
   const takenArabic = await app.inject({ method: 'POST', url: '/v1/categories', headers: bearer(app.editorKey), payload: { name: 'أخرى', slug: 'اقتصاد' } })
-  problem(t, takenArabic, 409, 'explicit taken Arabic slug')
+  assertProblem(t, takenArabic, 409, 'explicit taken Arabic slug')
   const noLetters = await app.inject({ method: 'POST', url: '/v1/categories', headers: bearer(app.editorKey), payload: { name: 'أخرى', slug: '---' } })
-  t.equal(problem(t, noLetters, 400, 'slug without letters').errors[0].path, '/body/slug')
+  t.equal(assertProblem(t, noLetters, 400, 'slug without letters').errors[0].path, '/body/slug')
   const digits = await app.inject({ method: 'POST', url: '/v1/categories', headers: bearer(app.editorKey), payload: { name: 'أخرى', slug: '٢٠٢٦' } })
-  t.equal(problem(t, digits, 400, 'a digits-only slug').errors[0].path, '/body/slug')
+  t.equal(assertProblem(t, digits, 400, 'a digits-only slug').errors[0].path, '/body/slug')
   t.same(await listCategories(app), before, 'refused creations changed nothing')
 })
 
@@ -179,7 +137,7 @@ test('GET /v1/categories/{idOrSlug} by id, raw slug and percent-encoded slug', a
   // Digits only is an id (0 and 20-digit numbers find nothing); anything else is a slug.
   for (const missing of ['999', 'no-such-slug', encodeURIComponent('غير-موجود'), '0', '-1', 'abc', '99999999999999999999', '%25', '%27%3B%20DROP%20TABLE%20categories%3B%20--']) {
     const res = await app.inject({ method: 'GET', url: `/v1/categories/${missing}` })
-    t.equal(problem(t, res, 404, `GET /v1/categories/${missing}`).type, 'urn:khabar:problem:not-found')
+    t.equal(assertProblem(t, res, 404, `GET /v1/categories/${missing}`).type, 'urn:khabar:problem:not-found')
   }
   t.equal((await listCategories(app)).length, 2, 'the table survived')
 })
@@ -231,7 +189,7 @@ test('PATCH /v1/categories/{id}: rename, slug, move, parent checks and cycles', 
   t.equal(json(cleared).position, 7, 'fields not sent stay')
 
   const slugTaken = await patch(other.id, { slug: a.slug })
-  t.equal(problem(t, slugTaken, 409, 'slug taken by another').type, 'urn:khabar:problem:slug-taken')
+  t.equal(assertProblem(t, slugTaken, 409, 'slug taken by another').type, 'urn:khabar:problem:slug-taken')
 
   const moved = await patch(other.id, { parentId: c.id })
   t.equal(json(moved).parentId, c.id, 'moved under a grandchild of another tree')
@@ -243,19 +201,19 @@ test('PATCH /v1/categories/{id}: rename, slug, move, parent checks and cycles', 
 
   const before = await listCategories(app)
   const missingParent = await patch(b.id, { parentId: 9999 })
-  t.equal(problem(t, missingParent, 400, 'missing parent').errors[0].path, '/body/parentId')
+  t.equal(assertProblem(t, missingParent, 400, 'missing parent').errors[0].path, '/body/parentId')
   const self = await patch(a.id, { parentId: a.id })
-  t.equal(problem(t, self, 409, 'parent is itself').type, 'urn:khabar:problem:category-cycle')
+  t.equal(assertProblem(t, self, 409, 'parent is itself').type, 'urn:khabar:problem:category-cycle')
   const child = await patch(a.id, { parentId: b.id })
-  t.equal(problem(t, child, 409, 'parent is its child').type, 'urn:khabar:problem:category-cycle')
+  t.equal(assertProblem(t, child, 409, 'parent is its child').type, 'urn:khabar:problem:category-cycle')
   const grandchild = await patch(a.id, { parentId: c.id, name: 'اسم جديد' })
-  problem(t, grandchild, 409, 'parent is its grandchild')
+  assertProblem(t, grandchild, 409, 'parent is its grandchild')
   const missingCreate = await app.inject({ method: 'POST', url: '/v1/categories', headers: bearer(app.editorKey), payload: { name: 'يتيم', parentId: 12345 } })
-  t.equal(problem(t, missingCreate, 400, 'create under a missing parent').errors[0].path, '/body/parentId')
+  t.equal(assertProblem(t, missingCreate, 400, 'create under a missing parent').errors[0].path, '/body/parentId')
   t.same(await listCategories(app), before, 'refused changes changed nothing')
 
   const notThere = await patch(9999, { name: 'x' })
-  problem(t, notThere, 404, 'PATCH a missing category')
+  assertProblem(t, notThere, 404, 'PATCH a missing category')
 })
 
 test('DELETE /v1/categories/{id}: empty, with articles, reassignTo, subcategories', async (t) => {
@@ -265,7 +223,7 @@ test('DELETE /v1/categories/{id}: empty, with articles, reassignTo, subcategorie
   t.equal(del.statusCode, 204)
   t.equal(del.body, '')
   t.equal((await app.inject({ method: 'GET', url: `/v1/categories/${empty.id}` })).statusCode, 404, 'gone')
-  problem(t, await app.inject({ method: 'DELETE', url: `/v1/categories/${empty.id}`, headers: bearer(app.editorKey) }), 404, 'deleting twice')
+  assertProblem(t, await app.inject({ method: 'DELETE', url: `/v1/categories/${empty.id}`, headers: bearer(app.editorKey) }), 404, 'deleting twice')
 
   const from = await createCategory(app, { name: 'قديم' })
   const to = await createCategory(app, { name: 'جديد' })
@@ -274,14 +232,14 @@ test('DELETE /v1/categories/{id}: empty, with articles, reassignTo, subcategorie
   const elsewhere = await createArticle(app, { title: 'خبر آخر', categoryId: to.id })
 
   const refused = await app.inject({ method: 'DELETE', url: `/v1/categories/${from.id}`, headers: bearer(app.editorKey) })
-  t.equal(problem(t, refused, 409, 'delete with articles').type, 'urn:khabar:problem:category-not-empty')
+  t.equal(assertProblem(t, refused, 409, 'delete with articles').type, 'urn:khabar:problem:category-not-empty')
   t.equal((await app.inject({ method: 'GET', url: `/v1/categories/${from.id}` })).statusCode, 200, 'still there')
   t.equal((await readArticle(app, published.id)).categoryId, from.id, 'article untouched')
 
   const toSelf = await app.inject({ method: 'DELETE', url: `/v1/categories/${from.id}?reassignTo=${from.id}`, headers: bearer(app.editorKey) })
-  t.equal(problem(t, toSelf, 400, 'reassignTo itself').errors[0].path, '/querystring/reassignTo')
+  t.equal(assertProblem(t, toSelf, 400, 'reassignTo itself').errors[0].path, '/querystring/reassignTo')
   const toMissing = await app.inject({ method: 'DELETE', url: `/v1/categories/${from.id}?reassignTo=4242`, headers: bearer(app.editorKey) })
-  t.equal(problem(t, toMissing, 400, 'reassignTo a missing category').errors[0].path, '/querystring/reassignTo')
+  t.equal(assertProblem(t, toMissing, 400, 'reassignTo a missing category').errors[0].path, '/querystring/reassignTo')
   t.equal((await readArticle(app, published.id)).version, published.version, 'refused deletes did not touch articles')
 
   app.now.ms += 5_000
@@ -301,9 +259,9 @@ test('DELETE /v1/categories/{id}: empty, with articles, reassignTo, subcategorie
   const parent = await createCategory(app, { name: 'أب' })
   const kid = await createCategory(app, { name: 'ابن', parentId: parent.id })
   const withKids = await app.inject({ method: 'DELETE', url: `/v1/categories/${parent.id}`, headers: bearer(app.editorKey) })
-  t.equal(problem(t, withKids, 409, 'delete with subcategories').type, 'urn:khabar:problem:category-has-children')
+  t.equal(assertProblem(t, withKids, 409, 'delete with subcategories').type, 'urn:khabar:problem:category-has-children')
   const withKidsReassign = await app.inject({ method: 'DELETE', url: `/v1/categories/${parent.id}?reassignTo=${to.id}`, headers: bearer(app.editorKey) })
-  problem(t, withKidsReassign, 409, 'delete with subcategories even with reassignTo')
+  assertProblem(t, withKidsReassign, 409, 'delete with subcategories even with reassignTo')
   t.equal(json(await app.inject({ method: 'GET', url: `/v1/categories/${kid.id}` })).parentId, parent.id, 'the child still points at its parent')
   t.equal((await app.inject({ method: 'DELETE', url: `/v1/categories/${kid.id}`, headers: bearer(app.editorKey) })).statusCode, 204)
   t.equal((await app.inject({ method: 'DELETE', url: `/v1/categories/${parent.id}`, headers: bearer(app.editorKey) })).statusCode, 204, 'deletable once the child is gone')
@@ -312,7 +270,7 @@ test('DELETE /v1/categories/{id}: empty, with articles, reassignTo, subcategorie
   const holder = await createCategory(app, { name: 'سلة' })
   const trashed = await createArticle(app, { title: 'في السلة', categoryId: holder.id })
   t.equal((await app.inject({ method: 'DELETE', url: `/v1/articles/${trashed.id}`, headers: bearer(app.editorKey) })).statusCode, 204)
-  problem(t, await app.inject({ method: 'DELETE', url: `/v1/categories/${holder.id}`, headers: bearer(app.editorKey) }), 409, 'trashed articles keep the category')
+  assertProblem(t, await app.inject({ method: 'DELETE', url: `/v1/categories/${holder.id}`, headers: bearer(app.editorKey) }), 409, 'trashed articles keep the category')
 })
 
 test('articleCount counts published, visible articles only', async (t) => {
@@ -352,24 +310,16 @@ test('articleCount counts published, visible articles only', async (t) => {
 test('keys: writes need a valid key, reads do not', async (t) => {
   const app = await build(t)
   const cat = await createCategory(app, { name: 'محمي' })
-  const calls: Array<{ method: 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object }> = [
+  const calls: Call[] = [
     { method: 'POST', url: '/v1/categories', payload: { name: 'جديد' } },
     { method: 'PATCH', url: `/v1/categories/${cat.id}`, payload: { name: 'جديد' } },
     { method: 'DELETE', url: `/v1/categories/${cat.id}` }
   ]
-  for (const call of calls) {
-    const none = await app.inject(call)
-    const body = problem(t, none, 401, `${call.method} without a key`)
-    t.equal(body.type, 'urn:khabar:problem:unauthorized')
-    t.match(none.headers['www-authenticate'], /^Bearer/)
-    problem(t, await app.inject({ ...call, headers: bearer('khb_wrong-key-0000000000000000') }), 401, `${call.method} with a wrong key`)
-    problem(t, await app.inject({ ...call, headers: { authorization: `Basic ${app.editorKey}` } }), 401, `${call.method} with a malformed header`)
-    problem(t, await app.inject({ ...call, headers: { authorization: 'Bearer ' } }), 401, `${call.method} with an empty bearer`)
-  }
+  for (const call of calls) await assertNeedsKey(t, app, call)
   t.same(await listCategories(app), [cat], 'nothing changed')
   t.equal((await app.inject({ method: 'GET', url: '/v1/categories' })).statusCode, 200, 'list without a key')
   t.equal((await app.inject({ method: 'GET', url: `/v1/categories/${cat.id}` })).statusCode, 200, 'one without a key')
-  problem(t, await app.inject({ method: 'GET', url: '/v1/categories', headers: bearer('khb_wrong-key-0000000000000000') }), 401, 'a read with a wrong key')
+  assertProblem(t, await app.inject({ method: 'GET', url: '/v1/categories', headers: bearer('khb_wrong-key-0000000000000000') }), 401, 'a read with a wrong key')
 })
 
 test('bad input to POST /v1/categories is a problem and creates nothing', async (t) => {
@@ -411,24 +361,24 @@ test('bad input to POST /v1/categories is a problem and creates nothing', async 
   ]
   for (const [what, payload, path] of cases) {
     const res = await post(typeof payload === 'string' || typeof payload === 'number' || payload === null ? JSON.stringify(payload) : payload, { 'content-type': 'application/json' })
-    const body = problem(t, res, 400, what)
+    const body = assertProblem(t, res, 400, what)
     if (path !== undefined) t.ok(body.errors.some((e: any) => e.path === path), `${what}: an error at ${path} (${JSON.stringify(body.errors)})`)
   }
 
-  problem(t, await post('{"name": "x"', { 'content-type': 'application/json' }), 400, 'malformed JSON')
-  problem(t, await post('{"name": \'x\'}', { 'content-type': 'application/json' }), 400, 'single-quoted JSON')
-  problem(t, await post('', { 'content-type': 'application/json' }), 400, 'empty JSON body')
+  assertProblem(t, await post('{"name": "x"', { 'content-type': 'application/json' }), 400, 'malformed JSON')
+  assertProblem(t, await post('{"name": \'x\'}', { 'content-type': 'application/json' }), 400, 'single-quoted JSON')
+  assertProblem(t, await post('', { 'content-type': 'application/json' }), 400, 'empty JSON body')
   const noBody = await app.inject({ method: 'POST', url: '/v1/categories', headers: bearer(app.editorKey) })
-  problem(t, noBody, 400, 'no body at all')
+  assertProblem(t, noBody, 400, 'no body at all')
   const text = await post('{"name":"x"}', { 'content-type': 'text/plain' })
   t.ok(text.statusCode >= 400 && text.statusCode < 500, 'text/plain is refused')
   t.match(text.headers['content-type'], /^application\/problem\+json/)
   t.equal(text.statusCode, 415, 'text/plain is a 415')
-  t.equal(problem(t, await post('<name>x</name>', { 'content-type': 'application/xml' }), 415, 'XML').type, 'urn:khabar:problem:unsupported-media-type')
-  problem(t, await post('name=x', { 'content-type': 'application/x-www-form-urlencoded' }), 415, 'a form')
+  t.equal(assertProblem(t, await post('<name>x</name>', { 'content-type': 'application/xml' }), 415, 'XML').type, 'urn:khabar:problem:unsupported-media-type')
+  assertProblem(t, await post('name=x', { 'content-type': 'application/x-www-form-urlencoded' }), 415, 'a form')
   const big = await post(JSON.stringify({ name: 'x', description: 'x'.repeat(1024 * 1024) }), { 'content-type': 'application/json' })
-  t.equal(problem(t, big, 413, 'body over 1 MiB').type, 'urn:khabar:problem:body-too-large')
-  problem(t, await app.inject({ method: 'POST', url: '/v1/categories?x=1', headers: bearer(app.editorKey), payload: { name: 'x' } }), 400, 'unknown query on POST')
+  t.equal(assertProblem(t, big, 413, 'body over 1 MiB').type, 'urn:khabar:problem:body-too-large')
+  assertProblem(t, await app.inject({ method: 'POST', url: '/v1/categories?x=1', headers: bearer(app.editorKey), payload: { name: 'x' } }), 400, 'unknown query on POST')
 
   t.same(await listCategories(app), [existing], 'nothing was created')
 })
@@ -483,37 +433,37 @@ test('bad input to PATCH and DELETE /v1/categories/{id} changes nothing', async 
     ['array body', [{ name: 'x' }]]
   ]
   for (const [what, payload, path] of bodies) {
-    const body = problem(t, await patch(`/v1/categories/${a.id}`, payload), 400, `PATCH ${what}`)
+    const body = assertProblem(t, await patch(`/v1/categories/${a.id}`, payload), 400, `PATCH ${what}`)
     if (path !== undefined) t.ok(body.errors.some((e: any) => e.path === path), `${what}: an error at ${path}`)
   }
-  problem(t, await patch(`/v1/categories/${a.id}`, '{"name":'), 400, 'PATCH malformed JSON')
+  assertProblem(t, await patch(`/v1/categories/${a.id}`, '{"name":'), 400, 'PATCH malformed JSON')
   const text = await patch(`/v1/categories/${a.id}`, '{"name":"x"}', { 'content-type': 'text/plain' })
   t.ok(text.statusCode >= 400 && text.statusCode < 500, 'PATCH text/plain is refused')
   t.equal(text.statusCode, 415, 'PATCH text/plain is a 415')
-  problem(t, await patch(`/v1/categories/${a.id}`, 'name=x', { 'content-type': 'application/x-www-form-urlencoded' }), 415, 'PATCH form')
-  problem(t, await patch(`/v1/categories/${a.id}`, JSON.stringify({ name: 'x'.repeat(1024 * 1024 + 1) })), 413, 'PATCH over 1 MiB')
-  problem(t, await patch(`/v1/categories/${a.id}?force=1`, { name: 'x' }), 400, 'PATCH unknown query')
+  assertProblem(t, await patch(`/v1/categories/${a.id}`, 'name=x', { 'content-type': 'application/x-www-form-urlencoded' }), 415, 'PATCH form')
+  assertProblem(t, await patch(`/v1/categories/${a.id}`, JSON.stringify({ name: 'x'.repeat(1024 * 1024 + 1) })), 413, 'PATCH over 1 MiB')
+  assertProblem(t, await patch(`/v1/categories/${a.id}?force=1`, { name: 'x' }), 400, 'PATCH unknown query')
 
   for (const id of ['0', '-1', 'abc', '1.5', '99999999999999999999', '9007199254740992', '%20']) {
     const p = await patch(`/v1/categories/${id}`, { name: 'x' })
     t.ok(p.statusCode < 500, `PATCH id ${id}: not a 5xx`)
-    problem(t, p, p.statusCode === 404 ? 404 : 400, `PATCH id ${id}`)
+    assertProblem(t, p, p.statusCode === 404 ? 404 : 400, `PATCH id ${id}`)
     const d = await app.inject({ method: 'DELETE', url: `/v1/categories/${id}`, headers: bearer(app.editorKey) })
     t.ok(d.statusCode < 500, `DELETE id ${id}: not a 5xx`)
-    problem(t, d, d.statusCode === 404 ? 404 : 400, `DELETE id ${id}`)
+    assertProblem(t, d, d.statusCode === 404 ? 404 : 400, `DELETE id ${id}`)
   }
-  problem(t, await patch('/v1/categories/0', { name: 'x' }), 400, 'PATCH id 0 is a 400')
-  problem(t, await patch('/v1/categories/abc', { name: 'x' }), 400, 'PATCH id abc is a 400')
-  problem(t, await patch('/v1/categories/99999999999999999999', { name: 'x' }), 400, 'PATCH a 20-digit id is a 400')
+  assertProblem(t, await patch('/v1/categories/0', { name: 'x' }), 400, 'PATCH id 0 is a 400')
+  assertProblem(t, await patch('/v1/categories/abc', { name: 'x' }), 400, 'PATCH id abc is a 400')
+  assertProblem(t, await patch('/v1/categories/99999999999999999999', { name: 'x' }), 400, 'PATCH a 20-digit id is a 400')
 
   for (const query of ['reassignTo=abc', 'reassignTo=0', 'reassignTo=-1', 'reassignTo=99999999999999999999', 'reassignTo=', 'force=true', `reassignTo=${a.id}&x=1`]) {
     const d = await app.inject({ method: 'DELETE', url: `/v1/categories/${b.id}?${query}`, headers: bearer(app.editorKey) })
-    problem(t, d, 400, `DELETE ?${query}`)
+    assertProblem(t, d, 400, `DELETE ?${query}`)
   }
   for (const query of ['tree=maybe', 'tree=', 'limit=5', 'foo=bar', 'tree=true&tree=false']) {
-    problem(t, await app.inject({ method: 'GET', url: `/v1/categories?${query}` }), 400, `GET ?${query}`)
+    assertProblem(t, await app.inject({ method: 'GET', url: `/v1/categories?${query}` }), 400, `GET ?${query}`)
   }
-  problem(t, await app.inject({ method: 'GET', url: `/v1/categories/${a.id}?foo=bar` }), 400, 'GET one with an unknown query')
+  assertProblem(t, await app.inject({ method: 'GET', url: `/v1/categories/${a.id}?foo=bar` }), 400, 'GET one with an unknown query')
 
   t.same(await listCategories(app), snapshot, 'nothing changed')
 })

@@ -1,61 +1,11 @@
 import { test } from 'tap'
 import type { LightMyRequestResponse } from 'fastify'
 import { build, bearer, json, type TestApp } from '../helper.ts'
+import { assertNeedsKey, assertProblem, attachMedia, createArticle, createMedia, listAll, readArticle, type Call } from '../factories.ts'
 
-type Tap = Parameters<Parameters<typeof test>[0]>[0]
-
-// Small local helpers: every call goes through HTTP.
-async function createMedia (app: TestApp, body: Record<string, unknown>): Promise<any> {
-  const res = await app.inject({ method: 'POST', url: '/v1/media', headers: bearer(app.editorKey), payload: body })
-  if (res.statusCode !== 201) throw new Error(`media not created: ${res.statusCode} ${res.body}`)
-  return json(res)
-}
-
-async function createArticle (app: TestApp, body: Record<string, unknown>): Promise<any> {
-  const res = await app.inject({ method: 'POST', url: '/v1/articles', headers: bearer(app.editorKey), payload: { status: 'published', ...body } })
-  if (res.statusCode !== 201) throw new Error(`article not created: ${res.statusCode} ${res.body}`)
-  return json(res)
-}
-
-async function readArticle (app: TestApp, id: number): Promise<any> {
-  const res = await app.inject({ method: 'GET', url: `/v1/articles/${id}`, headers: bearer(app.editorKey) })
-  if (res.statusCode !== 200) throw new Error(`article ${id} not readable: ${res.statusCode}`)
-  return json(res)
-}
-
-async function attach (app: TestApp, articleId: number, items: Array<{ mediaId: number, role: string }>): Promise<void> {
-  const res = await app.inject({ method: 'PUT', url: `/v1/articles/${articleId}/media`, headers: bearer(app.editorKey), payload: items })
-  if (res.statusCode !== 200) throw new Error(`attach failed: ${res.statusCode} ${res.body}`)
-}
-
-// Every media item, following nextCursor from page to page.
-async function allMedia (app: TestApp, query = 'limit=100', headers: Record<string, string> = {}): Promise<any[]> {
-  const out: any[] = []
-  let url: string | null = `/v1/media?${query}`
-  while (url !== null) {
-    const res: LightMyRequestResponse = await app.inject({ method: 'GET', url, headers })
-    if (res.statusCode !== 200) throw new Error(`list failed: ${res.statusCode} ${res.body}`)
-    const body = json(res)
-    out.push(...body.data)
-    url = body.meta.nextCursor === null ? null : `/v1/media?${query}&cursor=${encodeURIComponent(body.meta.nextCursor)}`
-  }
-  return out
-}
-
-// A problem+json answer with the given status; returns the parsed problem.
-function problem (t: Tap, res: LightMyRequestResponse, status: number, what = ''): any {
-  t.equal(res.statusCode, status, `${what} answers ${status}`)
-  t.ok(res.statusCode < 500, `${what} is not a 5xx`)
-  t.match(res.headers['content-type'], /^application\/problem\+json/, `${what} is problem+json`)
-  const body = json(res)
-  t.type(body.type, 'string')
-  t.type(body.title, 'string')
-  t.equal(body.status, status)
-  if (status === 400 && body.type === 'urn:khabar:problem:validation') {
-    t.ok(Array.isArray(body.errors) && body.errors.length > 0, `${what} lists errors[]`)
-  }
-  return body
-}
+// Every media item GET /v1/media lists for a query, page after page.
+const allMedia = async (app: TestApp, query = 'limit=100', headers: Record<string, string> = {}): Promise<any[]> =>
+  await listAll(app, `/v1/media?${query}`, headers)
 
 test('POST /v1/media derives provider, embedUrl and kind from the URL', async (t) => {
   const app = await build(t)
@@ -92,8 +42,8 @@ test('POST /v1/media derives provider, embedUrl and kind from the URL', async (t
   const doc = await createMedia(app, { url: 'https://cdn.example.com/scan.png', kind: 'document' })
   t.equal(doc.kind, 'document')
 
-  const full = await createMedia(app, {
-    url: '  https://CDN.Example.com/photos/gaza.webp  ',
+  // Every writable field but the URL is stored as sent.
+  const fields = {
     title: 'غزة من الجو',
     caption: 'صورة جوية',
     alt: 'مبانٍ مدمرة',
@@ -102,21 +52,15 @@ test('POST /v1/media derives provider, embedUrl and kind from the URL', async (t
     durationSeconds: 0,
     width: 1920,
     height: 1080
-  })
+  }
+  const full = await createMedia(app, { url: '  https://CDN.Example.com/photos/gaza.webp  ', ...fields })
   t.same(full, {
     id: full.id,
     url: 'https://cdn.example.com/photos/gaza.webp',
     kind: 'image',
     provider: 'other',
     embedUrl: null,
-    title: 'غزة من الجو',
-    caption: 'صورة جوية',
-    alt: 'مبانٍ مدمرة',
-    credit: 'وكالة الأنباء',
-    thumbnailUrl: 'https://cdn.example.com/photos/gaza-thumb.webp',
-    durationSeconds: 0,
-    width: 1920,
-    height: 1080,
+    ...fields,
     createdAt: '2026-11-26T12:00:00.000Z',
     updatedAt: '2026-11-26T12:00:00.000Z'
   }, 'every field stored; the URL trimmed and normalised')
@@ -131,7 +75,7 @@ test('a URL already stored is 409; unsafe URLs are 400 and create nothing', asyn
   const first = await createMedia(app, { url: 'https://www.youtube.com/watch?v=dQw4w9WgXcQ' })
   for (const url of ['https://www.youtube.com/watch?v=dQw4w9WgXcQ', 'HTTPS://WWW.YOUTUBE.COM/watch?v=dQw4w9WgXcQ', ' https://www.youtube.com/watch?v=dQw4w9WgXcQ\n']) {
     const res = await app.inject({ method: 'POST', url: '/v1/media', headers: bearer(app.editorKey), payload: { url } })
-    const body = problem(t, res, 409, `duplicate ${JSON.stringify(url)}`)
+    const body = assertProblem(t, res, 409, `duplicate ${JSON.stringify(url)}`)
     t.equal(body.type, 'urn:khabar:problem:media-exists')
     t.match(body.detail, String(first.id), 'the problem names the existing item')
   }
@@ -161,10 +105,10 @@ test('a URL already stored is 409; unsafe URLs are 400 and create nothing', asyn
   ]
   for (const url of bad) {
     const res = await app.inject({ method: 'POST', url: '/v1/media', headers: bearer(app.editorKey), payload: { url } })
-    const body = problem(t, res, 400, `url ${JSON.stringify(url.slice(0, 50))}`)
+    const body = assertProblem(t, res, 400, `url ${JSON.stringify(url.slice(0, 50))}`)
     t.ok(body.errors.some((e: any) => e.path === '/body/url'), 'the error points at /body/url')
     const thumb = await app.inject({ method: 'POST', url: '/v1/media', headers: bearer(app.editorKey), payload: { url: 'https://cdn.example.com/ok.jpg', thumbnailUrl: url } })
-    const thumbBody = problem(t, thumb, 400, `thumbnailUrl ${JSON.stringify(url.slice(0, 50))}`)
+    const thumbBody = assertProblem(t, thumb, 400, `thumbnailUrl ${JSON.stringify(url.slice(0, 50))}`)
     t.ok(thumbBody.errors.some((e: any) => e.path === '/body/thumbnailUrl'), 'the error points at /body/thumbnailUrl')
   }
   t.same((await allMedia(app)).map(x => x.id), [first.id], 'nothing was created')
@@ -220,8 +164,8 @@ test('GET /v1/media filters by kind, provider and article, newest first, with ke
 
   const article = await createArticle(app, { title: 'خبر بالفيديو' })
   const other = await createArticle(app, { title: 'خبر آخر' })
-  await attach(app, article.id, [{ mediaId: img.id, role: 'featured' }, { mediaId: yt2.id, role: 'inline' }, { mediaId: audio.id, role: 'gallery' }])
-  await attach(app, other.id, [{ mediaId: img.id, role: 'featured' }])
+  await attachMedia(app, article.id, [{ mediaId: img.id, role: 'featured' }, { mediaId: yt2.id, role: 'inline' }, { mediaId: audio.id, role: 'gallery' }])
+  await attachMedia(app, other.id, [{ mediaId: img.id, role: 'featured' }])
   t.same((await allMedia(app, `article=${article.id}`)).map(x => x.id), [audio.id, yt2.id, img.id], 'article filter')
   t.same((await allMedia(app, `article=${article.id}&limit=1`)).map(x => x.id), [audio.id, yt2.id, img.id], 'article filter, paginated')
   t.same((await allMedia(app, `article=${article.id}&kind=video`)).map(x => x.id), [yt2.id])
@@ -236,7 +180,7 @@ test('the article filter does not reveal drafts, scheduled or trashed articles w
   const scheduled = await createArticle(app, { title: 'مجدول', publishedAt: '2026-11-27T00:00:00.000Z' })
   const trashed = await createArticle(app, { title: 'محذوف' })
   const published = await createArticle(app, { title: 'منشور' })
-  for (const a of [draft, scheduled, trashed, published]) await attach(app, a.id, [{ mediaId: video.id, role: 'featured' }])
+  for (const a of [draft, scheduled, trashed, published]) await attachMedia(app, a.id, [{ mediaId: video.id, role: 'featured' }])
   await app.inject({ method: 'DELETE', url: `/v1/articles/${trashed.id}`, headers: bearer(app.editorKey) })
 
   for (const a of [draft, scheduled, trashed]) {
@@ -258,9 +202,9 @@ test('GET /v1/media/{id}', async (t) => {
   t.equal(res.statusCode, 200)
   t.same(json(res), item)
   t.equal((await app.inject({ method: 'GET', url: `/v1/media/${item.id}`, headers: bearer(app.editorKey) })).statusCode, 200)
-  problem(t, await app.inject({ method: 'GET', url: '/v1/media/424242' }), 404, 'missing')
+  assertProblem(t, await app.inject({ method: 'GET', url: '/v1/media/424242' }), 404, 'missing')
   for (const id of ['0', '-1', 'abc', '1.5', '99999999999999999999', encodeURIComponent('صورة')]) {
-    problem(t, await app.inject({ method: 'GET', url: `/v1/media/${id}` }), 400, `GET /v1/media/${id}`)
+    assertProblem(t, await app.inject({ method: 'GET', url: `/v1/media/${id}` }), 400, `GET /v1/media/${id}`)
   }
 })
 
@@ -294,19 +238,19 @@ test('PATCH /v1/media/{id}: a new URL re-derives the provider; kind changes reac
 
   const before = await allMedia(app)
   const clash = await patch(item.id, { url: other.url })
-  t.equal(problem(t, clash, 409, 'a URL another item has').type, 'urn:khabar:problem:media-exists')
+  t.equal(assertProblem(t, clash, 409, 'a URL another item has').type, 'urn:khabar:problem:media-exists')
   for (const url of ['javascript:alert(1)', 'data:text/html,<b>x</b>', 'https://u:p@cdn.example.com/x.jpg', '/x.jpg']) {
     const res = await patch(item.id, { url, title: 'لن يحفظ' })
-    t.ok(problem(t, res, 400, `PATCH url ${url}`).errors.some((e: any) => e.path === '/body/url'))
+    t.ok(assertProblem(t, res, 400, `PATCH url ${url}`).errors.some((e: any) => e.path === '/body/url'))
     const thumb = await patch(item.id, { thumbnailUrl: url })
-    t.ok(problem(t, thumb, 400, `PATCH thumbnailUrl ${url}`).errors.some((e: any) => e.path === '/body/thumbnailUrl'))
+    t.ok(assertProblem(t, thumb, 400, `PATCH thumbnailUrl ${url}`).errors.some((e: any) => e.path === '/body/thumbnailUrl'))
   }
-  problem(t, await patch(424242, { title: 'x' }), 404, 'PATCH a missing item')
+  assertProblem(t, await patch(424242, { title: 'x' }), 404, 'PATCH a missing item')
   t.same(await allMedia(app), before, 'refused changes changed nothing')
 
   // Attached to an article: the article follows the item.
   const article = await createArticle(app, { title: 'خبر' })
-  await attach(app, article.id, [{ mediaId: item.id, role: 'featured' }])
+  await attachMedia(app, article.id, [{ mediaId: item.id, role: 'featured' }])
   const attached = await readArticle(app, article.id)
   t.equal(attached.hasVideo, false, 'an image is not a video')
   t.equal(json(await app.inject({ method: 'GET', url: '/v1/articles?hasVideo=true' })).data.length, 0)
@@ -332,8 +276,8 @@ test('DELETE /v1/media/{id} detaches it from every article', async (t) => {
   const image = await createMedia(app, { url: 'https://cdn.example.com/a.jpg' })
   const one = await createArticle(app, { title: 'أول' })
   const two = await createArticle(app, { title: 'ثان', status: 'draft' })
-  await attach(app, one.id, [{ mediaId: video.id, role: 'featured' }, { mediaId: image.id, role: 'inline' }])
-  await attach(app, two.id, [{ mediaId: video.id, role: 'inline' }])
+  await attachMedia(app, one.id, [{ mediaId: video.id, role: 'featured' }, { mediaId: image.id, role: 'inline' }])
+  await attachMedia(app, two.id, [{ mediaId: video.id, role: 'inline' }])
   const oneBefore = await readArticle(app, one.id)
   const twoBefore = await readArticle(app, two.id)
   t.equal(oneBefore.hasVideo, true)
@@ -342,7 +286,7 @@ test('DELETE /v1/media/{id} detaches it from every article', async (t) => {
   const del = await app.inject({ method: 'DELETE', url: `/v1/media/${video.id}`, headers: bearer(app.editorKey) })
   t.equal(del.statusCode, 204)
   t.equal(del.body, '')
-  problem(t, await app.inject({ method: 'GET', url: `/v1/media/${video.id}` }), 404, 'gone')
+  assertProblem(t, await app.inject({ method: 'GET', url: `/v1/media/${video.id}` }), 404, 'gone')
   const oneAfter = await readArticle(app, one.id)
   t.equal(oneAfter.hasVideo, false, 'hasVideo back to false')
   t.equal(oneAfter.version, oneBefore.version + 1, 'a new version')
@@ -353,7 +297,7 @@ test('DELETE /v1/media/{id} detaches it from every article', async (t) => {
 
   const lonely = await app.inject({ method: 'DELETE', url: `/v1/media/${image.id}`, headers: bearer(app.adminKey) })
   t.equal(lonely.statusCode, 204)
-  problem(t, await app.inject({ method: 'DELETE', url: `/v1/media/${image.id}`, headers: bearer(app.editorKey) }), 404, 'deleting twice')
+  assertProblem(t, await app.inject({ method: 'DELETE', url: `/v1/media/${image.id}`, headers: bearer(app.editorKey) }), 404, 'deleting twice')
   t.same(await allMedia(app), [])
   const again = await createMedia(app, { url: video.url })
   t.equal(again.url, video.url, 'a deleted URL can be added again')
@@ -362,21 +306,16 @@ test('DELETE /v1/media/{id} detaches it from every article', async (t) => {
 test('keys: writes need a valid key, reads do not', async (t) => {
   const app = await build(t)
   const item = await createMedia(app, { url: 'https://cdn.example.com/a.jpg' })
-  const calls: Array<{ method: 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object }> = [
+  const calls: Call[] = [
     { method: 'POST', url: '/v1/media', payload: { url: 'https://cdn.example.com/b.jpg' } },
     { method: 'PATCH', url: `/v1/media/${item.id}`, payload: { title: 'x' } },
     { method: 'DELETE', url: `/v1/media/${item.id}` }
   ]
-  for (const call of calls) {
-    const none = await app.inject(call)
-    t.equal(problem(t, none, 401, `${call.method} without a key`).type, 'urn:khabar:problem:unauthorized')
-    problem(t, await app.inject({ ...call, headers: bearer('khb_wrong-key-1111111111111111') }), 401, `${call.method} with a wrong key`)
-    problem(t, await app.inject({ ...call, headers: { authorization: 'Bearer a b' } }), 401, `${call.method} with a malformed key`)
-  }
+  for (const call of calls) await assertNeedsKey(t, app, call)
   t.same(await allMedia(app), [item], 'nothing changed')
   t.equal((await app.inject({ method: 'GET', url: '/v1/media' })).statusCode, 200)
   t.equal((await app.inject({ method: 'GET', url: `/v1/media/${item.id}` })).statusCode, 200)
-  problem(t, await app.inject({ method: 'GET', url: '/v1/media', headers: bearer('khb_wrong-key-1111111111111111') }), 401, 'a read with a wrong key')
+  assertProblem(t, await app.inject({ method: 'GET', url: '/v1/media', headers: bearer('khb_wrong-key-1111111111111111') }), 401, 'a read with a wrong key')
 })
 
 test('bad input to the media endpoints is a problem and changes nothing', async (t) => {
@@ -411,7 +350,7 @@ test('bad input to the media endpoints is a problem and changes nothing', async 
     ['string body', ok]
   ]
   for (const [what, payload, path] of creates) {
-    const body = problem(t, await send('POST', '/v1/media', JSON.stringify(payload)), 400, `POST ${what}`)
+    const body = assertProblem(t, await send('POST', '/v1/media', JSON.stringify(payload)), 400, `POST ${what}`)
     if (path !== undefined) t.ok(body.errors.some((e: any) => e.path === path), `${what}: an error at ${path} (${JSON.stringify(body.errors)})`)
   }
   const patches: Array<[string, unknown, string?]> = [
@@ -425,34 +364,34 @@ test('bad input to the media endpoints is a problem and changes nothing', async 
     ['width too big', { width: 100_001 }, '/body/width']
   ]
   for (const [what, payload, path] of patches) {
-    const body = problem(t, await send('PATCH', `/v1/media/${item.id}`, JSON.stringify(payload)), 400, `PATCH ${what}`)
+    const body = assertProblem(t, await send('PATCH', `/v1/media/${item.id}`, JSON.stringify(payload)), 400, `PATCH ${what}`)
     if (path !== undefined) t.ok(body.errors.some((e: any) => e.path === path), `${what}: an error at ${path}`)
   }
   for (const [method, url] of [['POST', '/v1/media'], ['PATCH', `/v1/media/${item.id}`]] as const) {
-    problem(t, await send(method, url, `{"url": "${ok}"`), 400, `${method} malformed JSON`)
-    problem(t, await send(method, url, 'undefined'), 400, `${method} not JSON at all`)
-    problem(t, await send(method, url, ''), 400, `${method} empty JSON body`)
-    problem(t, await send(method, url, `url=${ok}`, 'application/x-www-form-urlencoded'), 415, `${method} form`)
+    assertProblem(t, await send(method, url, `{"url": "${ok}"`), 400, `${method} malformed JSON`)
+    assertProblem(t, await send(method, url, 'undefined'), 400, `${method} not JSON at all`)
+    assertProblem(t, await send(method, url, ''), 400, `${method} empty JSON body`)
+    assertProblem(t, await send(method, url, `url=${ok}`, 'application/x-www-form-urlencoded'), 415, `${method} form`)
     const text = await send(method, url, JSON.stringify({ url: ok }), 'text/plain')
     t.ok(text.statusCode >= 400 && text.statusCode < 500, `${method} text/plain is refused`)
     t.equal(text.statusCode, 415, `${method} text/plain is a 415`)
-    problem(t, await send(method, url, JSON.stringify({ url: ok, caption: 'x'.repeat(1024 * 1024) })), 413, `${method} over 1 MiB`)
-    problem(t, await send(method, `${url}?fetch=true`, JSON.stringify({ url: ok })), 400, `${method} unknown query`)
+    assertProblem(t, await send(method, url, JSON.stringify({ url: ok, caption: 'x'.repeat(1024 * 1024) })), 413, `${method} over 1 MiB`)
+    assertProblem(t, await send(method, `${url}?fetch=true`, JSON.stringify({ url: ok })), 400, `${method} unknown query`)
   }
 
   for (const id of ['0', '-1', 'abc', '2.5', '99999999999999999999', '9007199254740992']) {
-    problem(t, await send('PATCH', `/v1/media/${id}`, JSON.stringify({ title: 'x' })), 400, `PATCH /v1/media/${id}`)
-    problem(t, await app.inject({ method: 'DELETE', url: `/v1/media/${id}`, headers: bearer(app.editorKey) }), 400, `DELETE /v1/media/${id}`)
+    assertProblem(t, await send('PATCH', `/v1/media/${id}`, JSON.stringify({ title: 'x' })), 400, `PATCH /v1/media/${id}`)
+    assertProblem(t, await app.inject({ method: 'DELETE', url: `/v1/media/${id}`, headers: bearer(app.editorKey) }), 400, `DELETE /v1/media/${id}`)
   }
-  problem(t, await app.inject({ method: 'DELETE', url: `/v1/media/${item.id}?force=1`, headers: bearer(app.editorKey) }), 400, 'DELETE unknown query')
-  problem(t, await app.inject({ method: 'GET', url: `/v1/media/${item.id}?include=articles` }), 400, 'GET one with an unknown query')
+  assertProblem(t, await app.inject({ method: 'DELETE', url: `/v1/media/${item.id}?force=1`, headers: bearer(app.editorKey) }), 400, 'DELETE unknown query')
+  assertProblem(t, await app.inject({ method: 'GET', url: `/v1/media/${item.id}?include=articles` }), 400, 'GET one with an unknown query')
 
   const tagCursor = Buffer.from(JSON.stringify(['name', 'x', 1])).toString('base64url')
   const lists = ['kind=gif', 'kind=', 'provider=tiktok', 'provider=YouTube', 'article=0', 'article=-1', 'article=abc', 'article=99999999999999999999',
     'limit=0', 'limit=101', 'limit=x', 'cursor=', 'cursor=nope', `cursor=${tagCursor}`, `cursor=${Buffer.from('["-id",1,0]').toString('base64url')}`,
     'cursor=%27%20OR%201%3D1%20--', 'sort=-id', 'q=x', 'tag=1']
   for (const query of lists) {
-    problem(t, await app.inject({ method: 'GET', url: `/v1/media?${query}` }), 400, `GET /v1/media?${query.slice(0, 40)}`)
+    assertProblem(t, await app.inject({ method: 'GET', url: `/v1/media?${query}` }), 400, `GET /v1/media?${query.slice(0, 40)}`)
   }
 
   t.same(await allMedia(app), snapshot, 'nothing changed')

@@ -1,60 +1,14 @@
 import { test } from 'tap'
 import type { LightMyRequestResponse } from 'fastify'
 import { build, bearer, json, type TestApp } from '../helper.ts'
-
-type Tap = Parameters<Parameters<typeof test>[0]>[0]
-
-// Small local helpers: every call goes through HTTP.
-async function createTag (app: TestApp, body: Record<string, unknown>): Promise<any> {
-  const res = await app.inject({ method: 'POST', url: '/v1/tags', headers: bearer(app.editorKey), payload: body })
-  if (res.statusCode !== 201) throw new Error(`tag not created: ${res.statusCode} ${res.body}`)
-  return json(res)
-}
-
-async function createArticle (app: TestApp, body: Record<string, unknown>): Promise<any> {
-  const res = await app.inject({ method: 'POST', url: '/v1/articles', headers: bearer(app.editorKey), payload: { status: 'published', ...body } })
-  if (res.statusCode !== 201) throw new Error(`article not created: ${res.statusCode} ${res.body}`)
-  return json(res)
-}
-
-async function readArticle (app: TestApp, id: number): Promise<any> {
-  const res = await app.inject({ method: 'GET', url: `/v1/articles/${id}`, headers: bearer(app.editorKey) })
-  if (res.statusCode !== 200) throw new Error(`article ${id} not readable: ${res.statusCode}`)
-  return json(res)
-}
+import { assertNeedsKey, assertProblem, createArticle, createTag, listAll, readArticle, type Call } from '../factories.ts'
 
 async function getTag (app: TestApp, idOrSlug: string | number): Promise<LightMyRequestResponse> {
   return await app.inject({ method: 'GET', url: `/v1/tags/${idOrSlug}` })
 }
 
-// Every tag, following nextCursor from page to page.
-async function allTags (app: TestApp, query = 'limit=100'): Promise<any[]> {
-  const out: any[] = []
-  let url: string | null = `/v1/tags?${query}`
-  while (url !== null) {
-    const res: LightMyRequestResponse = await app.inject({ method: 'GET', url })
-    if (res.statusCode !== 200) throw new Error(`list failed: ${res.statusCode} ${res.body}`)
-    const body = json(res)
-    out.push(...body.data)
-    url = body.meta.nextCursor === null ? null : `/v1/tags?${query}&cursor=${encodeURIComponent(body.meta.nextCursor)}`
-  }
-  return out
-}
-
-// A problem+json answer with the given status; returns the parsed problem.
-function problem (t: Tap, res: LightMyRequestResponse, status: number, what = ''): any {
-  t.equal(res.statusCode, status, `${what} answers ${status}`)
-  t.ok(res.statusCode < 500, `${what} is not a 5xx`)
-  t.match(res.headers['content-type'], /^application\/problem\+json/, `${what} is problem+json`)
-  const body = json(res)
-  t.type(body.type, 'string')
-  t.type(body.title, 'string')
-  t.equal(body.status, status)
-  if (status === 400 && body.type === 'urn:khabar:problem:validation') {
-    t.ok(Array.isArray(body.errors) && body.errors.length > 0, `${what} lists errors[]`)
-  }
-  return body
-}
+// Every tag GET /v1/tags lists for a query, page after page.
+const allTags = async (app: TestApp, query = 'limit=100'): Promise<any[]> => await listAll(app, `/v1/tags?${query}`)
 
 test('POST /v1/tags creates a tag; names are cleaned; duplicates are 409', async (t) => {
   const app = await build(t)
@@ -93,12 +47,12 @@ test('POST /v1/tags creates a tag; names are cleaned; duplicates are 409', async
   t.not('آمنة café'.normalize('NFD'), 'آمنة café', 'the NFD spelling really differs')
   for (const name of duplicates) {
     const dup = await app.inject({ method: 'POST', url: '/v1/tags', headers: bearer(app.editorKey), payload: { name } })
-    t.equal(problem(t, dup, 409, `duplicate ${JSON.stringify(name)}`).type, 'urn:khabar:problem:tag-exists')
+    t.equal(assertProblem(t, dup, 409, `duplicate ${JSON.stringify(name)}`).type, 'urn:khabar:problem:tag-exists')
   }
   const digits = await app.inject({ method: 'POST', url: '/v1/tags', headers: bearer(app.editorKey), payload: { name: 'أخرى', slug: '1' } })
-  t.equal(problem(t, digits, 400, 'a digits-only slug').errors[0].path, '/body/slug')
+  t.equal(assertProblem(t, digits, 400, 'a digits-only slug').errors[0].path, '/body/slug')
   const slugTaken = await app.inject({ method: 'POST', url: '/v1/tags', headers: bearer(app.editorKey), payload: { name: 'أخرى', slug: 'breaking' } })
-  t.equal(problem(t, slugTaken, 409, 'explicit taken slug').type, 'urn:khabar:problem:slug-taken')
+  t.equal(assertProblem(t, slugTaken, 409, 'explicit taken slug').type, 'urn:khabar:problem:slug-taken')
   const admin = await app.inject({ method: 'POST', url: '/v1/tags', headers: bearer(app.adminKey), payload: { name: 'admin' } })
   t.equal(admin.statusCode, 201, 'admins may create too')
   t.same((await allTags(app)).filter(x => x.name !== 'admin'), after, 'refused creations changed nothing')
@@ -178,7 +132,7 @@ test('GET /v1/tags/{idOrSlug} by id, raw and encoded slug', async (t) => {
   }
   t.equal((await app.inject({ method: 'GET', url: `/v1/tags/${tag.id}`, headers: bearer(app.editorKey) })).statusCode, 200, 'with a key too')
   for (const missing of ['0', '-1', 'abc', '42', '99999999999999999999', encodeURIComponent('غير-موجود'), encodeURIComponent('\'; DROP TABLE tags; --')]) {
-    problem(t, await getTag(app, missing), 404, `GET /v1/tags/${missing}`)
+    assertProblem(t, await getTag(app, missing), 404, `GET /v1/tags/${missing}`)
   }
   t.equal((await allTags(app)).length, 1, 'the table survived')
 })
@@ -214,12 +168,12 @@ test('PATCH /v1/tags/{id} renames; a clash is 409; articles show the new name', 
 
   const before = await allTags(app)
   const clash = await patch(a.id, { name: 'لبنان' })
-  t.equal(problem(t, clash, 409, 'rename onto an existing name').type, 'urn:khabar:problem:tag-exists')
+  t.equal(assertProblem(t, clash, 409, 'rename onto an existing name').type, 'urn:khabar:problem:tag-exists')
   const clashSpaced = await patch(a.id, { name: ' لبنان\t' })
-  problem(t, clashSpaced, 409, 'rename onto an existing name with whitespace')
+  assertProblem(t, clashSpaced, 409, 'rename onto an existing name with whitespace')
   const slugClash = await patch(a.id, { slug: b.slug })
-  t.equal(problem(t, slugClash, 409, 'slug onto an existing slug').type, 'urn:khabar:problem:slug-taken')
-  problem(t, await patch(9999, { name: 'x' }), 404, 'PATCH a missing tag')
+  t.equal(assertProblem(t, slugClash, 409, 'slug onto an existing slug').type, 'urn:khabar:problem:slug-taken')
+  assertProblem(t, await patch(9999, { name: 'x' }), 404, 'PATCH a missing tag')
   t.same(await allTags(app), before, 'refused renames changed nothing')
   t.same((await readArticle(app, article.id)).tags, ['سورية', 'لبنان'])
 })
@@ -238,7 +192,7 @@ test('DELETE /v1/tags/{id} removes it from every article', async (t) => {
   const del = await app.inject({ method: 'DELETE', url: `/v1/tags/${tag.id}`, headers: bearer(app.editorKey) })
   t.equal(del.statusCode, 204)
   t.equal(del.body, '')
-  problem(t, await getTag(app, tag.id), 404, 'the tag is gone')
+  assertProblem(t, await getTag(app, tag.id), 404, 'the tag is gone')
   const after = await readArticle(app, article.id)
   t.same(after.tags, ['بقاء'], 'the article no longer lists it')
   t.equal(after.version, article.version + 1, 'its tags changed: a new version')
@@ -252,7 +206,7 @@ test('DELETE /v1/tags/{id} removes it from every article', async (t) => {
     const filtered = await app.inject({ method: 'GET', url: `/v1/articles?tag=${key}` })
     t.same(json(filtered).data, [], `no article is filed under it (${key})`)
   }
-  problem(t, await app.inject({ method: 'DELETE', url: `/v1/tags/${tag.id}`, headers: bearer(app.editorKey) }), 404, 'deleting twice')
+  assertProblem(t, await app.inject({ method: 'DELETE', url: `/v1/tags/${tag.id}`, headers: bearer(app.editorKey) }), 404, 'deleting twice')
 })
 
 test('articles create tags on the fly; articleCount counts visible published articles', async (t) => {
@@ -308,9 +262,9 @@ test('hostile but valid tag names are stored as text; bidi overrides are refused
   const before = await allTags(app)
   for (const name of ['عنوان\u202Eمعكوس', '\u202Dx', 'a\u2067b\u2069']) {
     const res = await app.inject({ method: 'POST', url: '/v1/tags', headers: bearer(app.editorKey), payload: { name } })
-    t.equal(problem(t, res, 400, `create ${JSON.stringify(name)}`).errors[0].path, '/body/name')
+    t.equal(assertProblem(t, res, 400, `create ${JSON.stringify(name)}`).errors[0].path, '/body/name')
     const patch = await app.inject({ method: 'PATCH', url: `/v1/tags/${before[0].id}`, headers: bearer(app.editorKey), payload: { name } })
-    problem(t, patch, 400, `rename to ${JSON.stringify(name)}`)
+    assertProblem(t, patch, 400, `rename to ${JSON.stringify(name)}`)
   }
   t.same(await allTags(app), before, 'nothing was created or renamed')
 })
@@ -319,7 +273,7 @@ test('tags named by an article obey the same rules as POST /v1/tags', async (t) 
   const app = await build(t)
   const res = await app.inject({ method: 'POST', url: '/v1/articles', headers: bearer(app.editorKey), payload: { title: 'خبر', tags: ['سليم', 'مقلوب\u202Eنص'] } })
   t.ok(res.statusCode < 500)
-  const body = problem(t, res, 400, 'an article naming a tag with a bidi override')
+  const body = assertProblem(t, res, 400, 'an article naming a tag with a bidi override')
   t.match(body.errors, [{ path: '/body/tags/1' }])
   t.same(await allTags(app), [], 'no tag was created')
   t.same(json(await app.inject({ method: 'GET', url: '/v1/articles', headers: bearer(app.editorKey) })).data, [], 'and no article')
@@ -328,18 +282,12 @@ test('tags named by an article obey the same rules as POST /v1/tags', async (t) 
 test('keys: writes need a valid key, reads do not', async (t) => {
   const app = await build(t)
   const tag = await createTag(app, { name: 'محمي' })
-  const calls: Array<{ method: 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object }> = [
+  const calls: Call[] = [
     { method: 'POST', url: '/v1/tags', payload: { name: 'جديد' } },
     { method: 'PATCH', url: `/v1/tags/${tag.id}`, payload: { name: 'جديد' } },
     { method: 'DELETE', url: `/v1/tags/${tag.id}` }
   ]
-  for (const call of calls) {
-    const none = await app.inject(call)
-    t.equal(problem(t, none, 401, `${call.method} without a key`).type, 'urn:khabar:problem:unauthorized')
-    t.match(none.headers['www-authenticate'], /^Bearer/)
-    problem(t, await app.inject({ ...call, headers: bearer('khb_not-a-real-key-000000000000') }), 401, `${call.method} with a wrong key`)
-    problem(t, await app.inject({ ...call, headers: { authorization: app.editorKey } }), 401, `${call.method} without "Bearer"`)
-  }
+  for (const call of calls) await assertNeedsKey(t, app, call)
   t.same(await allTags(app), [tag], 'nothing changed')
   t.equal((await app.inject({ method: 'GET', url: '/v1/tags' })).statusCode, 200)
   t.equal((await getTag(app, tag.id)).statusCode, 200)
@@ -369,7 +317,7 @@ test('bad input to the tag endpoints is a problem and changes nothing', async (t
     ['string body', 'x']
   ]
   for (const [what, payload, path] of creates) {
-    const body = problem(t, await send('POST', '/v1/tags', JSON.stringify(payload)), 400, `POST ${what}`)
+    const body = assertProblem(t, await send('POST', '/v1/tags', JSON.stringify(payload)), 400, `POST ${what}`)
     if (path !== undefined) t.ok(body.errors.some((e: any) => e.path === path), `${what}: an error at ${path}`)
   }
   const patches: Array<[string, unknown, string?]> = [
@@ -381,25 +329,25 @@ test('bad input to the tag endpoints is a problem and changes nothing', async (t
     ['slug of dashes', { slug: '---' }, '/body/slug']
   ]
   for (const [what, payload, path] of patches) {
-    const body = problem(t, await send('PATCH', `/v1/tags/${tag.id}`, JSON.stringify(payload)), 400, `PATCH ${what}`)
+    const body = assertProblem(t, await send('PATCH', `/v1/tags/${tag.id}`, JSON.stringify(payload)), 400, `PATCH ${what}`)
     if (path !== undefined) t.ok(body.errors.some((e: any) => e.path === path), `${what}: an error at ${path}`)
   }
   for (const [method, url] of [['POST', '/v1/tags'], ['PATCH', `/v1/tags/${tag.id}`]] as const) {
-    problem(t, await send(method, url, '{"name": "x",}'), 400, `${method} malformed JSON`)
-    problem(t, await send(method, url, ''), 400, `${method} empty JSON body`)
-    problem(t, await send(method, url, '<name>x</name>', 'application/xml'), 415, `${method} XML`)
+    assertProblem(t, await send(method, url, '{"name": "x",}'), 400, `${method} malformed JSON`)
+    assertProblem(t, await send(method, url, ''), 400, `${method} empty JSON body`)
+    assertProblem(t, await send(method, url, '<name>x</name>', 'application/xml'), 415, `${method} XML`)
     const text = await send(method, url, '{"name":"x"}', 'text/plain')
     t.ok(text.statusCode >= 400 && text.statusCode < 500, `${method} text/plain is refused`)
     t.equal(text.statusCode, 415, `${method} text/plain is a 415`)
-    problem(t, await send(method, url, JSON.stringify({ name: 'x'.repeat(1024 * 1024) })), 413, `${method} over 1 MiB`)
-    problem(t, await send(method, `${url}?dryRun=true`, JSON.stringify({ name: 'x' })), 400, `${method} unknown query`)
+    assertProblem(t, await send(method, url, JSON.stringify({ name: 'x'.repeat(1024 * 1024) })), 413, `${method} over 1 MiB`)
+    assertProblem(t, await send(method, `${url}?dryRun=true`, JSON.stringify({ name: 'x' })), 400, `${method} unknown query`)
   }
 
   for (const id of ['0', '-1', 'abc', '2.5', '99999999999999999999', '9007199254740992', '%20']) {
     const p = await send('PATCH', `/v1/tags/${id}`, JSON.stringify({ name: 'x' }))
-    problem(t, p, 400, `PATCH /v1/tags/${id}`)
+    assertProblem(t, p, 400, `PATCH /v1/tags/${id}`)
     const d = await app.inject({ method: 'DELETE', url: `/v1/tags/${id}`, headers: bearer(app.editorKey) })
-    problem(t, d, 400, `DELETE /v1/tags/${id}`)
+    assertProblem(t, d, 400, `DELETE /v1/tags/${id}`)
   }
   // Ids are digits only; the query-string coercion also reads 1e3 or 0x3E8 as 1000.
   for (const id of ['1e3', '0x3E8', '1000.0']) {
@@ -407,8 +355,8 @@ test('bad input to the tag endpoints is a problem and changes nothing', async (t
     t.ok(d.statusCode >= 400 && d.statusCode < 500, `DELETE /v1/tags/${id} is refused`)
     t.equal(d.statusCode, 400, `DELETE /v1/tags/${id} is a 400`)
   }
-  problem(t, await app.inject({ method: 'DELETE', url: '/v1/tags/424242', headers: bearer(app.editorKey) }), 404, 'DELETE a missing tag')
-  problem(t, await app.inject({ method: 'DELETE', url: `/v1/tags/${tag.id}?cascade=1`, headers: bearer(app.editorKey) }), 400, 'DELETE unknown query')
+  assertProblem(t, await app.inject({ method: 'DELETE', url: '/v1/tags/424242', headers: bearer(app.editorKey) }), 404, 'DELETE a missing tag')
+  assertProblem(t, await app.inject({ method: 'DELETE', url: `/v1/tags/${tag.id}?cascade=1`, headers: bearer(app.editorKey) }), 400, 'DELETE unknown query')
 
   const lists = ['limit=0', 'limit=101', 'limit=abc', 'limit=-1', 'limit=1.5', 'sort=articleCount', 'sort=-name', 'sort=', 'cursor=', 'cursor=garbage', 'cursor=%27%3B%20DROP%20TABLE%20tags%3B%20--',
     `cursor=${Buffer.from('["name","x"]').toString('base64url')}`,
@@ -418,15 +366,15 @@ test('bad input to the tag endpoints is a problem and changes nothing', async (t
     `cursor=${'a'.repeat(513)}`,
     'page=2', 'offset=5', 'q=x']
   for (const query of lists) {
-    problem(t, await app.inject({ method: 'GET', url: `/v1/tags?${query}` }), 400, `GET /v1/tags?${query.slice(0, 40)}`)
+    assertProblem(t, await app.inject({ method: 'GET', url: `/v1/tags?${query}` }), 400, `GET /v1/tags?${query.slice(0, 40)}`)
   }
   // A cursor made for one sort is not taken by the other.
   const byName = json(await app.inject({ method: 'GET', url: '/v1/tags?limit=1' })).meta.nextCursor
   const byCount = json(await app.inject({ method: 'GET', url: '/v1/tags?limit=1&sort=-articleCount' })).meta.nextCursor
   t.type(byName, 'string')
-  problem(t, await app.inject({ method: 'GET', url: `/v1/tags?sort=-articleCount&cursor=${byName}` }), 400, 'a name cursor for the count sort')
-  problem(t, await app.inject({ method: 'GET', url: `/v1/tags?cursor=${byCount}` }), 400, 'a count cursor for the name sort')
-  problem(t, await app.inject({ method: 'GET', url: `/v1/tags/${tag.id}?include=articles` }), 400, 'GET one with an unknown query')
+  assertProblem(t, await app.inject({ method: 'GET', url: `/v1/tags?sort=-articleCount&cursor=${byName}` }), 400, 'a name cursor for the count sort')
+  assertProblem(t, await app.inject({ method: 'GET', url: `/v1/tags?cursor=${byCount}` }), 400, 'a count cursor for the name sort')
+  assertProblem(t, await app.inject({ method: 'GET', url: `/v1/tags/${tag.id}?include=articles` }), 400, 'GET one with an unknown query')
 
   t.same(await allTags(app), snapshot, 'nothing changed')
 })

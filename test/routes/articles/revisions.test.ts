@@ -1,6 +1,6 @@
 import { test } from 'tap'
 import { build, bearer, json, type TestApp } from '../../helper.ts'
-import { createArticle, createCategory } from '../../factories.ts'
+import { createArticle, createCategory, createTag } from '../../factories.ts'
 
 const patch = async (app: TestApp, id: number, payload: object, headers: Record<string, string> = {}): Promise<any> =>
   await app.inject({ method: 'PATCH', url: `/v1/articles/${id}`, headers: { ...bearer(app.editorKey), ...headers }, payload })
@@ -123,7 +123,7 @@ test('slug history: old slugs answer 301 (articles, categories, tags), stay rese
   await app.inject({ method: 'DELETE', url: `/v1/articles/${draft.id}?permanent=true`, headers: bearer(app.adminKey) })
   t.equal((await get(app, '/v1/articles/draft-old')).statusCode, 404, 'deleting for good frees its old slugs')
 
-  const cat = json(await app.inject({ method: 'POST', url: '/v1/categories', headers: h, payload: { name: 'سياسة' } }))
+  const cat = await createCategory(app, { name: 'سياسة' })
   await app.inject({ method: 'PATCH', url: `/v1/categories/${cat.id}`, headers: h, payload: { slug: 'politics' } })
   const catMoved = await app.inject(`/v1/categories/${encodeURIComponent('سياسة')}`)
   t.equal(catMoved.statusCode, 301)
@@ -134,7 +134,7 @@ test('slug history: old slugs answer 301 (articles, categories, tags), stay rese
   t.equal((await app.inject(`/v1/categories/${encodeURIComponent('سياسة')}`)).statusCode, 404)
   t.equal((await get(app, `/v1/categories/${cat.id}/slugs`)).statusCode, 404)
 
-  const tag = json(await app.inject({ method: 'POST', url: '/v1/tags', headers: h, payload: { name: 'دمشق' } }))
+  const tag = await createTag(app, { name: 'دمشق' })
   await app.inject({ method: 'PATCH', url: `/v1/tags/${tag.id}`, headers: h, payload: { slug: 'damascus' } })
   t.equal((await app.inject(`/v1/tags/${encodeURIComponent('دمشق')}`)).headers.location, '/v1/tags/damascus')
   t.equal((await app.inject({ method: 'DELETE', url: `/v1/tags/${tag.id}/slugs/${encodeURIComponent('دمشق')}`, headers: h })).statusCode, 204)
