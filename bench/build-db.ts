@@ -5,6 +5,7 @@ import { existsSync, renameSync, rmSync } from 'node:fs'
 import type Database from 'better-sqlite3'
 import { openDatabase, runMigrations } from '../src/storage/sqlite/database.ts'
 import { readingTimeMinutes, slugify } from '../src/text/index.ts'
+import { prepareArticleInsert } from './article-insert.ts'
 import { CATEGORY_TREE, TAG_NAMES, between, generateArticle, int, mulberry32, seedOf } from './generate.ts'
 
 export const SEED = 20261126
@@ -121,10 +122,7 @@ function insertTags (sqlite: Database.Database, now: number): number[] {
 }
 
 function insertArticles (sqlite: Database.Database, n: number, now: number, categoryIds: number[], tagIds: number[], log: (line: string) => void): void {
-  const insert = sqlite.prepare(`INSERT INTO articles (id, slug, title, subtitle, excerpt, body, lang, status,
-      published_at, created_at, updated_at, category_id, author, source_name, breaking, has_video,
-      reading_time_minutes, views, comment_count, version)
-    VALUES (?, ?, ?, ?, ?, ?, 'ar', 'published', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+  const insert = prepareArticleInsert(sqlite)
   const insertTag = sqlite.prepare('INSERT INTO article_tags (article_id, tag_id, position) VALUES (?, ?, ?)')
   const latest = now - 60_000
   const batch = sqlite.transaction((from: number, to: number) => {

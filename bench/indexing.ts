@@ -10,6 +10,7 @@ import type Database from 'better-sqlite3'
 import { openDatabase, runMigrations } from '../src/storage/sqlite/database.ts'
 import { htmlToText, readingTimeMinutes, sanitizedToText, slugify } from '../src/text/index.ts'
 import { indexText } from '../src/text/search-text.ts'
+import { prepareArticleInsert } from './article-insert.ts'
 import { SEED, removeDb } from './build-db.ts'
 import { between, generateArticle, int, mulberry32, seedOf } from './generate.ts'
 import { DATA_DIR, envInt, fmt, mb, writeSection } from './lib.ts'
@@ -23,7 +24,7 @@ const DAY_MS = 86_400_000
 const DEFAULT_HASHSIZE = 1024 * 1024
 
 interface Article {
-  // The parameters of the article's INSERT, made before any timing.
+  // The parameters of the article's INSERT (bench/article-insert.ts), made before any timing.
   row: unknown[]
   title: string
   subtitle: string | null
@@ -190,10 +191,7 @@ function runOnce (v: Variant): Run {
     const cat = sqlite.prepare('INSERT INTO categories (id, slug, name, position, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)')
     for (let c = 1; c <= CATEGORIES; c++) cat.run(c, `category-${c}`, `قسم ${c}`, c, now, now)
     sqlite.exec(v.setup)
-    const insert = sqlite.prepare(`INSERT INTO articles (id, slug, title, subtitle, excerpt, body, lang, status,
-        published_at, created_at, updated_at, category_id, author, source_name, breaking, has_video,
-        reading_time_minutes, views, comment_count, version)
-      VALUES (?, ?, ?, ?, ?, ?, 'ar', 'published', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+    const insert = prepareArticleInsert(sqlite)
     const insertRow = (id: number): void => { insert.run(...at(id).row) }
     const cpu = process.cpuUsage()
     const started = performance.now()
