@@ -1,7 +1,7 @@
 // npm run bench:indexing (issue 4): why the search index made bulk writes slow and what
 // fixed it, measured in one run, in-process. The same N generated articles are written into
 // a fresh database with khabar's schema, once per variant: without a search index, with
-// FTS5 fed by a trigger (what PERF.md measured), as migration 0002 and the first import
+// FTS5 fed by a trigger (what docs/PERF.md measured), as migration 0002 and the first import
 // wrote the index, then one change at a time up to migration 0005 and the import of today.
 // Writes its section of bench/RESULTS.md.
 import os from 'node:os'
@@ -125,7 +125,7 @@ interface Variant { label: string, setup: string, load: (l: Load) => void, optim
 
 const VARIANTS: Variant[] = [
   { label: 'rows only, 1,000 a transaction, no search index (the baseline)', setup: DROP_FTS, load: rowsOnly },
-  { label: 'FTS5 by triggers, unicode61 on raw title and HTML, 1,000 a transaction (PERF.md)', setup: TRIGGER_FTS, load: rowsOnly },
+  { label: 'FTS5 by triggers, unicode61 on raw title and HTML, 1,000 a transaction (docs/PERF.md)', setup: TRIGGER_FTS, load: rowsOnly },
   {
     label: "0002 as the import ran it: htmlToText + indexText, prefix '2 3', DELETE + INSERT, a savepoint per article, 100 a transaction",
     setup: OLD_FTS,
@@ -274,7 +274,7 @@ tableRows.push(row("9. + 'optimize' of articles_fts at the end (7's load plus th
 const ratio = (i: number): string => fmt(rate(runs[i - 1].seconds) / rate(base.seconds))
 const notes = [
   `Each variant ran ${ROUNDS} times, the second round in reverse order, in a fresh database each time; the faster run counts. The process used ${fmt(Math.min(...cpuShares) * 100, 0)}–${fmt(Math.max(...cpuShares) * 100, 0)} % of a core over the loads (the rest is waiting on I/O or on other processes); the load average went from ${fmt(loadAtStart)} to ${fmt(loadAtEnd)}.`,
-  `FTS5 fed by a trigger over the raw title and HTML runs at ${ratio(2)} of the baseline (PERF.md measured 1,443 / 12,959 = 0.11): ${fmt(us(2), 0)} µs an article of FTS5 work (the markup is tokenised too), with no normalising at all. Our own normalised index as the import first wrote it (3) runs at ${ratio(3)}.`,
+  `FTS5 fed by a trigger over the raw title and HTML runs at ${ratio(2)} of the baseline (docs/PERF.md measured 1,443 / 12,959 = 0.11): ${fmt(us(2), 0)} µs an article of FTS5 work (the markup is tokenised too), with no normalising at all. Our own normalised index as the import first wrote it (3) runs at ${ratio(3)}.`,
   `The savepoint per article (3 against 4) ${costs(delta(4, 3))}: FTS5 writes its buffered terms out as a segment at every savepoint, so 3 made a segment per article and merged them all again. Writing the index apart, 1,000 articles a transaction with a 16 MB buffer and no DELETE (6 → 7) ${costs(delta(6, 7))}.`,
   `The prefix indexes '2 3' on titles and text (4) made the search index ${mb(runs[3].fts)}; without them on the text, titles apart with prefixes '1 2 3' (5), it is ${mb(runs[4].fts)}, and the change ${costs(delta(4, 5))}.`,
   `Making an article's index text alone takes ${fmt(norm.old, 0)} µs with htmlToText and ${fmt(norm.new, 0)} µs with sanitizedToText (htmlToText ${fmt(norm.htmlToText, 0)} µs, sanitizedToText ${fmt(norm.sanitizedToText, 0)} µs, indexText of title and text ${fmt(norm.indexText, 0)} µs); in the loads, 5 → 6 ${costs(delta(5, 6))}. Of 7's ${fmt(us(7), 0)} µs over the baseline, about ${fmt(norm.new, 0)} µs (${fmt(norm.new * 100 / us(7), 0)} %) is normalising.`,

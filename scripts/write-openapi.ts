@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs'
-import { generateOpenApi } from '../src/http/openapi.ts'
+import { generateOpenApi } from '../src/openapi.ts'
 
 // npm run openapi: rewrites the committed document from the route schemas.
 const target = new URL('../openapi/openapi.json', import.meta.url)

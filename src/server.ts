@@ -5,8 +5,9 @@ import closeWithGrace from 'close-with-grace'
 import { loadConfig, type Config } from './config.ts'
 import { fastifyOptions } from './http/options.ts'
 import app from './http/app.ts'
+import { compose } from './compose.ts'
 
-// The only place that listens. Migrations run as the app starts; SIGINT and SIGTERM
+// The only place that listens. Migrations run as khabar is composed; SIGINT and SIGTERM
 // finish requests in flight, then close the app (and with it the database).
 export async function start (): Promise<void> {
   let config: Config
@@ -17,7 +18,7 @@ export async function start (): Promise<void> {
     process.exit(1)
   }
   const server = Fastify(fastifyOptions(config))
-  await server.register(app, { config })
+  await server.register(app, { khabar: compose(config) })
 
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err !== undefined) server.log.error({ err }, 'shutting down after an error')

@@ -12,7 +12,7 @@ const SETTINGS = Object.keys(ConfigSchema.properties)
 
 test('defaults', async (t) => {
   t.ok(['PORT', 'HOST', 'DATABASE_PATH', 'LOG_LEVEL', 'CORS_ORIGINS', 'SITE_URL', 'KHABAR_ADMIN_KEY'].every(k => SETTINGS.includes(k)),
-    'the settings API.md names')
+    'the settings the contract names')
   t.match(loadConfig({}), {
     PORT: 3000,
     HOST: '127.0.0.1',

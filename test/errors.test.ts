@@ -2,8 +2,9 @@ import type { FastifyInstance } from 'fastify'
 import { test, type Test } from 'tap'
 import { build } from './helper.ts'
 import {
-  HttpProblem, badRequest, conflict, forbidden, invalidField, notFound, preconditionFailed, problemBody, problemType, unauthorized
+  Conflict, DomainError, Forbidden, Invalid, Moved, NotFound, PreconditionFailed, Unauthorized, invalid, nestedIn
 } from '../src/domain/errors.ts'
+import { HttpProblem, problemBody, problemType } from '../src/http/problems.ts'
 
 const PROBLEM = /^application\/problem\+json/
 const SECRET = 'SELECT * FROM api_keys -- secret internal detail'
@@ -65,16 +66,16 @@ test('a thrown error is a 500 problem without stack or message, and is logged', 
   t.match(log, SECRET, 'with its message, in the log only')
 })
 
-test('HttpProblem errors keep their status, type, detail, errors and headers', async (t) => {
-  const problems: Record<string, HttpProblem> = {
-    'not-found': notFound('Article 7'),
-    'bad-request': badRequest('Two things are wrong', [{ path: '/body/a', message: 'is wrong' }, { path: '/body/b', message: 'too' }]),
-    'invalid-field': invalidField('/body/slug', 'is taken'),
-    conflict: conflict('slug-taken', 'The slug is taken'),
-    unauthorized: unauthorized('Who are you?'),
-    forbidden: forbidden('Not you'),
-    'precondition-failed': preconditionFailed('Changed by someone else'),
-    teapot: new HttpProblem(418, 'teapot', 'I\'m a teapot', 'Short and stout')
+test('domain errors and HttpProblems become problems with their status, type, detail, errors and headers', async (t) => {
+  const problems: Record<string, DomainError | HttpProblem> = {
+    'not-found': new NotFound('Article 7'),
+    'bad-request': new Invalid([{ field: 'a', message: 'is wrong' }, { field: 'b', message: 'too' }], 'Two things are wrong'),
+    'invalid-field': invalid('slug', 'is taken'),
+    conflict: new Conflict('slug-taken', 'The slug is taken'),
+    unauthorized: new Unauthorized('Who are you?'),
+    forbidden: new Forbidden('Not you'),
+    'precondition-failed': new PreconditionFailed('Changed by someone else'),
+    teapot: new HttpProblem(418, 'teapot', 'Short and stout')
   }
   const { server } = await buildWithRoutes(t, (app) => {
     for (const [name, problem] of Object.entries(problems)) {
@@ -106,9 +107,41 @@ test('HttpProblem errors keep their status, type, detail, errors and headers', a
     t.same(JSON.parse(res.body), { ...body, instance: `/test/${name}?q=1` }, name)
     t.equal(res.headers['www-authenticate'], name === 'unauthorized' ? 'Bearer realm="khabar"' : undefined, `${name}: WWW-Authenticate`)
   }
-  t.equal(problems.conflict.title, 'Conflict')
-  t.equal(problems.conflict.code, 'slug-taken')
+  t.equal((problems.conflict as Conflict).code, 'slug-taken')
   t.ok(problems.conflict instanceof Error)
+})
+
+test('a field the route\'s query declares is named in the query, any other in the body', async (t) => {
+  const { server } = await buildWithRoutes(t, (app) => {
+    app.post('/test/fields', {
+      schema: { querystring: { type: 'object', properties: { from: { type: 'string' } } } }
+    }, async () => { throw new Invalid([{ field: 'from', message: 'is too early' }, { field: 'tags/2', message: 'is blank' }, { field: '', message: 'is empty' }]) })
+    app.get('/test/nested', async () => { throw invalid('url', 'is not a URL').within('media/0') })
+  })
+  const res = await server.inject({ method: 'POST', url: '/test/fields?from=x', payload: {} })
+  t.equal(res.statusCode, 400)
+  t.same(JSON.parse(res.body).errors, [
+    { path: '/querystring/from', message: 'is too early' }, { path: '/body/tags/2', message: 'is blank' }, { path: '/body', message: 'is empty' }
+  ])
+  t.equal(JSON.parse(res.body).detail, '/querystring/from: is too early; /body/tags/2: is blank; /body: is empty')
+  const nested = JSON.parse((await server.inject('/test/nested')).body)
+  t.same(nested.errors, [{ path: '/body/media/0/url', message: 'is not a URL' }])
+  t.equal(new Invalid([{ field: 'a', message: 'x' }], 'Explained').within('b').message, 'Explained', 'an explained refusal keeps its words')
+  t.equal(invalid('', 'is empty').within('media/1').fields[0].field, 'media/1', 'the whole nested input')
+  const conflict = new Conflict('media-exists', 'taken')
+  t.equal(nestedIn(conflict, 'media/0'), conflict, 'only an Invalid names fields to move')
+  t.match(nestedIn(invalid('url', 'bad'), 'media/0'), { fields: [{ field: 'media/0/url' }] })
+})
+
+test('a slug that moved is a plain 301 with Location and no body', async (t) => {
+  const { server } = await buildWithRoutes(t, (app) => {
+    app.get('/test/moved/:slug', async () => { throw new Moved('قديم', 'جديد') })
+  })
+  const res = await server.inject(`/test/moved/${encodeURIComponent('قديم')}?a=1`)
+  t.equal(res.statusCode, 301)
+  t.equal(res.headers.location, `/test/moved/${encodeURIComponent('جديد')}?a=1`)
+  t.equal(res.body, '', 'no problem body')
+  t.equal(res.headers['content-type'], undefined, 'no content type')
 })
 
 test('validation errors name the request part and the field', async (t) => {

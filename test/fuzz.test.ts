@@ -402,7 +402,7 @@ test('fuzz: every operation answers bad input with a documented status and a pro
   const article = await createArticle(app, { categoryId: category.id, tags: [tag.name] })
   await attachMedia(app, article.id, [{ mediaId: media.id, role: 'featured' }])
   await app.inject({ method: 'PATCH', url: `/v1/articles/${article.id}`, headers: bearer(app.editorKey), payload: { title: `${article.title} (محدث)` } })
-  const key = app.services.keys.create('fuzz spare key', 'editor')
+  const key = await app.services.keys.create('fuzz spare key', 'editor')
   const fx: Fixtures = { article, category, tag, media, key, adminKey: app.adminKey, editorKey: app.editorKey }
 
   const rand = mulberry32(SEED)

@@ -1,6 +1,9 @@
 import { join } from 'node:path'
 import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify'
+import type Database from 'better-sqlite3'
 import app from '../src/http/app.ts'
+import { compose } from '../src/compose.ts'
+import type { SqliteStorage } from '../src/storage/sqlite/index.ts'
 import { loadConfig, type Config } from '../src/config.ts'
 import { fastifyOptions } from '../src/http/options.ts'
 import type { ViewOptions } from '../src/domain/views/view-service.ts'
@@ -44,15 +47,20 @@ export async function build (t: TestContext, env: Record<string, string> = {}, o
     serverOptions.logger = { ...logger, stream: { write: (line: string) => { log(line) } } }
   }
   const fastify = Fastify(serverOptions)
-  await fastify.register(app, { config, clock: () => now.ms, views: options.views })
+  await fastify.register(app, { khabar: compose(config, { clock: () => now.ms, views: options.views }) })
   await options.setup?.(fastify)
   await fastify.ready()
   t.teardown(async () => { await fastify.close() })
   const testApp = fastify as unknown as TestApp
   testApp.now = now
   testApp.adminKey = ADMIN_KEY
-  testApp.editorKey = fastify.services.keys.create('test editor', 'editor').key
+  testApp.editorKey = (await fastify.services.keys.create('test editor', 'editor')).key
   return testApp
+}
+
+// The SQLite connection under the app, for tests that look at the database itself.
+export function sqliteOf (app: FastifyInstance): Database.Database {
+  return (app.khabar.storage as SqliteStorage).connection.sqlite
 }
 
 export const bearer = (key: string): Record<string, string> => ({ authorization: `Bearer ${key}` })

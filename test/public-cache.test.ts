@@ -49,7 +49,7 @@ test('public reads are cached, and every write path shows on the next read', asy
   t.equal((await publicGet(app, `${url}?include=category`)).body.category.name, 'اسم آخر', 'category rename')
 
   await app.inject({ method: 'POST', url: `${url}/views`, remoteAddress: '198.51.100.1' })
-  app.services.views.flush()
+  await app.services.views.flush()
   t.equal((await publicGet(app, url)).body.views, 1, 'a view flush')
 
   await app.inject({ method: 'DELETE', url: `${url}?permanent=true`, headers: bearer(app.adminKey) })

@@ -1,32 +1,10 @@
 import { Command, InvalidArgumentError } from 'commander'
 import { loadConfig, type Config } from '../config.ts'
-import { openDatabase, runMigrations } from '../storage/sqlite/database.ts'
-import { buildServices, type Services } from '../http/plugins/services.ts'
-import { systemClock } from '../domain/clock.ts'
-import type { Role } from '../domain/keys/key-service.ts'
+import { ROLES, type Role } from '../domain/enums.ts'
+import { withKhabar, type Io } from './io.ts'
 import { addTransferCommands } from './transfer.ts'
 
-export interface Io {
-  out: (line: string) => void
-  err: (line: string) => void
-  env: Record<string, string | undefined>
-  // The streams import - and export read and write (the process's own in main.ts);
-  // a progress bar is drawn only when stderr is a terminal.
-  stdin?: NodeJS.ReadableStream
-  stdout?: NodeJS.WritableStream
-  stderr?: NodeJS.WritableStream & { isTTY?: boolean }
-}
-
-// Runs fn against the configured database, migrated, and closes it after.
-function withServices<T> (config: Config, fn: (services: Services) => T): T {
-  const database = openDatabase(config.DATABASE_PATH)
-  try {
-    runMigrations(database.db)
-    return fn(buildServices(database, systemClock))
-  } finally {
-    database.sqlite.close()
-  }
-}
+export type { Io }
 
 const positiveInt = (value: string): number => {
   if (!/^[0-9]{1,15}$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('must be a positive integer')
@@ -34,8 +12,8 @@ const positiveInt = (value: string): number => {
 }
 
 const role = (value: string): Role => {
-  if (value !== 'editor' && value !== 'admin') throw new InvalidArgumentError('must be editor or admin')
-  return value
+  if (!(ROLES as readonly string[]).includes(value)) throw new InvalidArgumentError(`must be ${ROLES.join(' or ')}`)
+  return value as Role
 }
 
 // The `khabar` command. Settings (DATABASE_PATH above all) come from the environment,
@@ -58,9 +36,9 @@ export function buildProgram (io: Io): Command {
 
   program.command('migrate')
     .description('apply pending database migrations')
-    .action(() => {
+    .action(async () => {
       const c = config()
-      withServices(c, () => undefined)
+      await withKhabar(c, async () => undefined)
       io.out(`Database ${c.DATABASE_PATH} is up to date.`)
     })
 
@@ -69,15 +47,15 @@ export function buildProgram (io: Io): Command {
     .description('create a key; the key is the last line printed')
     .requiredOption('--name <name>', 'who or what the key is for')
     .option('--role <role>', 'editor or admin', role, 'editor' as Role)
-    .action((opts: { name: string, role: Role }) => {
-      const created = withServices(config(), s => s.keys.create(opts.name, opts.role))
+    .action(async (opts: { name: string, role: Role }) => {
+      const created = await withKhabar(config(), async k => await k.services.keys.create(opts.name, opts.role))
       io.out(`Created ${created.role} key ${created.id} (${created.name}). It is shown only now:`)
       io.out(created.key)
     })
   keys.command('list')
     .description('list keys (never their secrets)')
-    .action(() => {
-      const list = withServices(config(), s => s.keys.list())
+    .action(async () => {
+      const list = await withKhabar(config(), async k => await k.services.keys.list())
       if (list.length === 0) io.out('No keys yet. Create one with: khabar keys create --role editor --name NAME')
       for (const k of list) {
         io.out([k.id, k.role, k.prefix + '…', k.name, `created ${k.createdAt}`, k.lastUsedAt === null ? 'never used' : `used ${k.lastUsedAt}`, k.revokedAt === null ? 'active' : `revoked ${k.revokedAt}`].join('\t'))
@@ -86,8 +64,8 @@ export function buildProgram (io: Io): Command {
   keys.command('revoke')
     .description('revoke a key; it stops working at once')
     .argument('<id>', 'the key id', positiveInt)
-    .action((id: number) => {
-      const key = withServices(config(), s => s.keys.revoke(id))
+    .action(async (id: number) => {
+      const key = await withKhabar(config(), async k => await k.services.keys.revoke(id))
       io.out(`Revoked key ${key.id} (${key.name}).`)
     })
   addTransferCommands(program, io, config)

@@ -4,27 +4,11 @@ import { pipeline } from 'node:stream/promises'
 import { type Command, InvalidArgumentError } from 'commander'
 import { SingleBar } from 'cli-progress'
 import type { Config } from '../config.ts'
-import { openDatabase, runMigrations, type Database_ } from '../storage/sqlite/database.ts'
 import { backupDatabase, restoreDatabase } from '../storage/sqlite/maintenance.ts'
-import { buildServices, type Services } from '../http/plugins/services.ts'
-import { systemClock } from '../domain/clock.ts'
-import { ImportService } from '../domain/transfer/import-service.ts'
-import { ExportService } from '../domain/transfer/export-service.ts'
 import type { ImportResult } from '../domain/shapes/transfer.ts'
-import type { Io } from './program.ts'
+import { withKhabar, type Io } from './io.ts'
 
 interface Remote { url?: string, key?: string }
-
-// Runs fn against the configured database, migrated, and closes it once fn has settled.
-async function withLocal<T> (config: Config, fn: (services: Services, database: Database_) => Promise<T>): Promise<T> {
-  const database = openDatabase(config.DATABASE_PATH)
-  try {
-    runMigrations(database.db)
-    return await fn(buildServices(database, systemClock), database)
-  } finally {
-    database.sqlite.close()
-  }
-}
 
 const isoTime = (value: string): string => {
   if (Number.isNaN(Date.parse(value))) throw new InvalidArgumentError('must be an ISO 8601 time, e.g. 2026-01-31T00:00:00Z')
@@ -134,7 +118,7 @@ export function addTransferCommands (program: Command, io: Io, config: () => Con
           result = await res.json() as ImportResult
         } else {
           const c = config()
-          result = await withLocal(c, async (services, database) => await new ImportService(database.sqlite, services).run(source, { dryRun }))
+          result = await withKhabar(c, async k => await k.services.imports.run(source, { dryRun }))
         }
       } finally {
         progress.stop()
@@ -161,8 +145,8 @@ export function addTransferCommands (program: Command, io: Io, config: () => Con
           await pipeline(Readable.fromWeb(res.body as any), progress.counter(), out, end)
         } else {
           const since = opts.since === undefined ? null : Date.parse(opts.since)
-          await withLocal(config(), async (services, database) => {
-            await pipeline(Readable.from(new ExportService(database.sqlite, services.media).lines(since)), progress.counter(), out, end)
+          await withKhabar(config(), async (k) => {
+            await pipeline(Readable.from(k.services.exports.lines(since)), progress.counter(), out, end)
           })
         }
       } finally {
@@ -187,7 +171,7 @@ export function addTransferCommands (program: Command, io: Io, config: () => Con
       const c = config()
       await restoreDatabase(file, c.DATABASE_PATH)
       // An older backup is brought up to the current schema now, not at the next start.
-      await withLocal(c, async () => undefined)
+      await withKhabar(c, async () => undefined)
       io.out(`Restored ${file} into ${c.DATABASE_PATH}.`)
     })
 }

@@ -1,4 +1,4 @@
-import { badRequest } from './errors.ts'
+import { Invalid } from './errors.ts'
 
 // Keyset cursors: the sort they belong to, the last row's sort value and its id,
 // as base64url JSON. Opaque to clients; a cursor that does not decode to exactly
@@ -32,5 +32,5 @@ export function decodeCursor (cursor: string, sort: string, valueType: keyof typ
 }
 
 function invalid (): Error {
-  return badRequest('The cursor is not one this server issued for this query', [{ path: '/querystring/cursor', message: 'invalid cursor' }])
+  return new Invalid([{ field: 'cursor', message: 'invalid cursor' }], 'The cursor is not one this server issued for this query')
 }

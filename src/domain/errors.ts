@@ -1,74 +1,64 @@
-import { STATUS_CODES } from 'node:http'
+// What the newsroom's rules refuse, in their own words. The domain never names a
+// request part or a status: src/http/problems.ts turns each of these into an answer.
 
-// Errors the services throw. The app's error handler turns each into an RFC 9457
-// problem (application/problem+json); services never see request or reply.
+// A field at fault, named as the input names it: 'title', 'tags/2', 'media/0/url';
+// '' is the input as a whole.
+export interface FieldError { field: string, message: string }
 
-export interface ProblemItem { path: string, message: string }
+export abstract class DomainError extends Error {}
 
-export class HttpProblem extends Error {
-  readonly status: number
-  readonly code: string
-  readonly title: string
-  readonly errors?: ProblemItem[]
-  readonly headers?: Record<string, string>
+// Nothing by that id or slug (or nothing the caller may see).
+export class NotFound extends DomainError {
+  constructor (readonly what: string) {
+    super(`${what} was not found`)
+  }
+}
 
-  constructor (status: number, code: string, title: string, detail: string, extra: { errors?: ProblemItem[], headers?: Record<string, string> } = {}) {
+// The change cannot be made in the state things are in; `code` says which rule.
+export class Conflict extends DomainError {
+  constructor (readonly code: string, detail: string) {
     super(detail)
-    this.status = status
-    this.code = code
-    this.title = title
-    this.errors = extra.errors
-    this.headers = extra.headers
   }
 }
 
-// A resource asked for by a slug it had before: answered 301 to its current slug.
-export class Moved extends HttpProblem {
+// The input breaks a rule; `fields` says where.
+export class Invalid extends DomainError {
+  readonly fields: FieldError[]
+  // Whether the message was written for the whole refusal, or merely lists the fields.
+  readonly explained: boolean
+
+  constructor (fields: FieldError[], detail?: string) {
+    super(detail ?? fields.map(f => f.field === '' ? f.message : `${f.field}: ${f.message}`).join('; '))
+    this.fields = fields
+    this.explained = detail !== undefined
+  }
+
+  // The same refusal with every field named below `prefix` ('media/0'), for an
+  // input nested inside another.
+  within (prefix: string): Invalid {
+    const fields = this.fields.map(f => ({ field: f.field === '' ? prefix : `${prefix}/${f.field}`, message: f.message }))
+    return new Invalid(fields, this.explained ? this.message : undefined)
+  }
+}
+
+export const invalid = (field: string, message: string): Invalid => new Invalid([{ field, message }])
+
+// An error of a nested input (an import line's media item) as its parent names the
+// fields: an Invalid moved below `prefix`, anything else as it is.
+export const nestedIn = (err: unknown, prefix: string): unknown => err instanceof Invalid ? err.within(prefix) : err
+
+// The caller changed a version other than the current one.
+export class PreconditionFailed extends DomainError {}
+
+// The caller must say who they are (a key) to do this.
+export class Unauthorized extends DomainError {}
+
+// The caller's role may not do this.
+export class Forbidden extends DomainError {}
+
+// A resource asked for by a slug it had before: the answer is where it is now.
+export class Moved extends DomainError {
   constructor (readonly from: string, readonly to: string) {
-    super(301, 'moved', 'Moved Permanently', `"${from}" is now "${to}"`)
+    super(`"${from}" is now "${to}"`)
   }
 }
-
-export const problemType = (code: string): string => `urn:khabar:problem:${code}`
-
-export interface ProblemBody {
-  type: string
-  title: string
-  status: number
-  detail: string
-  instance?: string
-  errors?: ProblemItem[]
-}
-
-// The RFC 9457 body every error answer carries.
-export function problemBody (status: number, code: string, detail: string, instance?: string, errors?: ProblemItem[]): ProblemBody {
-  return {
-    type: problemType(code),
-    title: STATUS_CODES[status] ?? 'Error',
-    status,
-    detail,
-    ...(instance === undefined ? {} : { instance }),
-    ...(errors === undefined ? {} : { errors })
-  }
-}
-
-export const notFound = (what: string): HttpProblem =>
-  new HttpProblem(404, 'not-found', 'Not Found', `${what} was not found`)
-
-export const badRequest = (detail: string, errors?: ProblemItem[]): HttpProblem =>
-  new HttpProblem(400, 'validation', 'Bad Request', detail, { errors })
-
-export const invalidField = (path: string, message: string): HttpProblem =>
-  new HttpProblem(400, 'validation', 'Bad Request', `${path}: ${message}`, { errors: [{ path, message }] })
-
-export const conflict = (code: string, detail: string): HttpProblem =>
-  new HttpProblem(409, code, 'Conflict', detail)
-
-export const unauthorized = (detail: string): HttpProblem =>
-  new HttpProblem(401, 'unauthorized', 'Unauthorized', detail, { headers: { 'www-authenticate': 'Bearer realm="khabar"' } })
-
-export const forbidden = (detail: string): HttpProblem =>
-  new HttpProblem(403, 'forbidden', 'Forbidden', detail)
-
-export const preconditionFailed = (detail: string): HttpProblem =>
-  new HttpProblem(412, 'precondition-failed', 'Precondition Failed', detail)

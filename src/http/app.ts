@@ -1,19 +1,19 @@
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyInstance } from 'fastify'
-import type { Config } from '../config.ts'
-import type { Clock } from '../domain/clock.ts'
-import type { ViewOptions } from '../domain/views/view-service.ts'
-import { HttpProblem, Moved, problemBody, type ProblemItem } from '../domain/errors.ts'
+import type { Khabar } from '../compose.ts'
+import { Moved } from '../domain/errors.ts'
+import { HttpProblem, domainAnswer, movedUrl, problemBody, type Answer, type ProblemItem } from './problems.ts'
 import { normalizeSlugInput } from '../text/index.ts'
 import { registerSchemas } from './schemas/index.ts'
-import { problemResponse } from '../domain/shapes/common.ts'
+import { pointer } from '../domain/shapes/validate.ts'
+import { problemResponse } from './schemas/common.ts'
 import swagger from './plugins/swagger.ts'
 import cors from './plugins/cors.ts'
 import helmet from './plugins/helmet.ts'
 import underPressure from './plugins/under-pressure.ts'
 import rateLimit from './plugins/rate-limit.ts'
 import requestLimits from './plugins/request-limits.ts'
-import services from './plugins/services.ts'
+import khabar from './plugins/khabar.ts'
 import auth from './plugins/auth.ts'
 import httpCache from './plugins/http-cache.ts'
 import operationsRoutes from './routes/operations.ts'
@@ -31,10 +31,9 @@ import keyRoutes from './routes/v1/keys.ts'
 import transferRoutes from './routes/v1/transfer.ts'
 
 export interface AppOptions {
-  config: Config
-  clock?: Clock
-  // Tests shorten or lengthen the view flush interval and dedupe bounds.
-  views?: Partial<ViewOptions>
+  // khabar as src/compose.ts built it; the app starts its background work once ready
+  // and closes it with itself.
+  khabar: Khabar
 }
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
@@ -49,6 +48,7 @@ const FASTIFY_CODES: Record<string, string> = {
 }
 
 async function app (fastify: FastifyInstance, opts: AppOptions): Promise<void> {
+  const { config } = opts.khabar
   registerSchemas(fastify)
   // Order matters: plugins registered later (swagger-ui's encapsulated routes, the
   // resource routes) inherit the hooks and the error handler set before them. Their
@@ -56,11 +56,11 @@ async function app (fastify: FastifyInstance, opts: AppOptions): Promise<void> {
   // 429 and 503 included; load shedding and rate limits come before auth and the
   // response cache, so a refused request costs no key lookup and a cached read still counts.
   await fastify.register(helmet)
-  await fastify.register(cors, { config: opts.config })
-  await fastify.register(underPressure, { config: opts.config })
-  await fastify.register(rateLimit, { config: opts.config })
+  await fastify.register(cors, { config })
+  await fastify.register(underPressure, { config })
+  await fastify.register(rateLimit, { config })
   await fastify.register(requestLimits)
-  await fastify.register(services, { config: opts.config, clock: opts.clock, views: opts.views })
+  await fastify.register(khabar, { khabar: opts.khabar })
   await fastify.register(auth)
   await fastify.register(httpCache)
 
@@ -69,18 +69,19 @@ async function app (fastify: FastifyInstance, opts: AppOptions): Promise<void> {
     let code = 'internal'
     let detail = 'The server failed to answer this request; the details are in its log'
     let errors: ProblemItem[] | undefined
-    if (error instanceof HttpProblem) {
-      status = error.status
-      code = error.code
-      detail = error.message
-      errors = error.errors
-      if (error.headers !== undefined) reply.headers(error.headers)
-      if (error instanceof Moved) reply.header('location', movedUrl(request.url, error.from, error.to))
+    // A slug that moved is no problem: a plain 301 to where the resource is now.
+    if (error instanceof Moved) {
+      return reply.code(301).header('location', movedUrl(request.url, error, normalizeSlugInput)).send()
+    }
+    const known: Answer | undefined = error instanceof HttpProblem ? error.answer() : domainAnswer(error, request)
+    if (known !== undefined) {
+      ({ status, code, detail, errors } = known)
+      if (known.headers !== undefined) reply.headers(known.headers)
     } else if (error.validation !== undefined) {
       status = 400
       code = 'validation'
       errors = error.validation.map(v => ({
-        path: `/${error.validationContext ?? 'body'}${v.instancePath}${extraSegment(v.params)}`,
+        path: `/${error.validationContext ?? 'body'}${pointer(v)}`,
         message: v.message ?? 'is invalid'
       }))
       detail = errors.map(e => `${e.path} ${e.message}`).join('; ')
@@ -126,9 +127,9 @@ async function app (fastify: FastifyInstance, opts: AppOptions): Promise<void> {
   await fastify.register(relatedRoutes, { prefix: '/v1/articles' })
   await fastify.register(revisionRoutes, { prefix: '/v1/articles' })
   const { articleQueries, categories, tags } = fastify.services
-  await fastify.register(slugRoutes, { prefix: '/v1/articles', kind: 'article', tag: 'articles', exists: id => articleQueries.findRaw(String(id)) !== undefined })
-  await fastify.register(slugRoutes, { prefix: '/v1/categories', kind: 'category', tag: 'categories', exists: id => categories.find(String(id)) !== undefined })
-  await fastify.register(slugRoutes, { prefix: '/v1/tags', kind: 'tag', tag: 'tags', exists: id => tags.find(String(id)) !== undefined })
+  await fastify.register(slugRoutes, { prefix: '/v1/articles', kind: 'article', tag: 'articles', exists: async id => await articleQueries.findRaw(String(id)) !== undefined })
+  await fastify.register(slugRoutes, { prefix: '/v1/categories', kind: 'category', tag: 'categories', exists: async id => await categories.find(String(id)) !== undefined })
+  await fastify.register(slugRoutes, { prefix: '/v1/tags', kind: 'tag', tag: 'tags', exists: async id => await tags.find(String(id)) !== undefined })
   await fastify.register(rankingRoutes, { prefix: '/v1/rankings' })
   await fastify.register(searchRoutes, { prefix: '/v1/search' })
   await fastify.register(categoryRoutes, { prefix: '/v1/categories' })
@@ -139,19 +140,5 @@ async function app (fastify: FastifyInstance, opts: AppOptions): Promise<void> {
 }
 
 // The app as a plugin: the server and the tests register it with the same options.
-// Not encapsulated, so tests reach its decorators (services, database).
+// Not encapsulated, so tests reach its decorators (khabar, services).
 export default fp(app, { name: 'khabar' })
-
-// The URL asked for, with the old slug's path segment (raw or percent-encoded)
-// replaced by the current slug, percent-encoded; the query string is kept.
-function movedUrl (url: string, from: string, to: string): string {
-  const [path, query] = url.split('?', 2)
-  const segments = path.split('/').map(segment => normalizeSlugInput(segment) === from ? encodeURIComponent(to) : segment)
-  return segments.join('/') + (query === undefined ? '' : `?${query}`)
-}
-
-// Points a required or unknown property at itself rather than at its parent object.
-function extraSegment (params: Record<string, unknown>): string {
-  const name = params.missingProperty ?? params.additionalProperty
-  return typeof name === 'string' ? `/${name}` : ''
-}

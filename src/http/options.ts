@@ -2,17 +2,10 @@ import { randomUUID } from 'node:crypto'
 import type { FastifyError, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify'
 import { AjvCompiler } from '@fastify/ajv-compiler'
 import type { Config } from '../config.ts'
-import { problemBody } from '../domain/errors.ts'
+import { problemBody } from './problems.ts'
+import { VALIDATION_OPTIONS } from '../domain/shapes/validate.ts'
 
 export const BODY_LIMIT = 1024 * 1024
-
-export const ajvCustomOptions = {
-  // Unknown fields are refused, never dropped silently.
-  removeAdditional: false as const,
-  useDefaults: true,
-  allErrors: true,
-  coerceTypes: 'array' as const
-}
 
 type Validate = ((data: unknown) => boolean) & { errors?: unknown[] | null }
 
@@ -78,7 +71,7 @@ export function fastifyOptions (config: Config): FastifyServerOptions {
       maxParamLength: 600,
       ignoreTrailingSlash: true
     },
-    ajv: { customOptions: ajvCustomOptions },
+    ajv: { customOptions: VALIDATION_OPTIONS },
     schemaController: { compilersFactory: { buildValidator } },
     frameworkErrors
   }

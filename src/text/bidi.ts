@@ -1,4 +1,4 @@
-// Invisible and bidi control characters (ARABIC.md). They change how text is shown or
+// Invisible and bidi control characters (docs/ARABIC.md). They change how text is shown or
 // where a word breaks, never what it says, so slugs and search keys drop them.
 
 /**

@@ -1,4 +1,4 @@
-// Search keys for Arabic text, as ARABIC.md "The search key of a text" lays down. SQLite FTS5
+// Search keys for Arabic text, as docs/ARABIC.md "The search key of a text" lays down. SQLite FTS5
 // neither strips harakat nor folds alef/yeh/teh marbuta nor splits attached prefixes, so
 // khabar indexes (and queries with) the text these functions return.
 import { isInvisibleOrBidi } from './bidi.ts'
@@ -149,7 +149,7 @@ export function lastKeyUnit (word: string): number {
 /**
  * The search key of a text: NFKC (folds presentation forms such as ﻻ and ﷲ), then one pass
  * that deletes invisible/bidi characters, harakat and tatweel, folds letters and digits, and
- * lower-cases. One pass gives the same result as ARABIC.md's steps 2–6 in turn because every
+ * lower-cases. One pass gives the same result as docs/ARABIC.md's steps 2–6 in turn because every
  * step maps a single character and none produces a character an earlier step would change.
  * NFD is never applied to the whole text: it would split أ into ا + U+0654.
  * The closing NFC matters only when a deleted character sat between two that normalise
@@ -218,7 +218,7 @@ export function countWords (text: string): number {
 
 const ALEF = 0x0627
 const LAM = 0x0644
-// Proclitics (ARABIC.md): و ف ب ل ك.
+// Proclitics (docs/ARABIC.md): و ف ب ل ك.
 const isProclitic = (c: number): boolean => c === 0x0648 || c === 0x0641 || c === 0x0628 || c === 0x0644 || c === 0x0643
 
 /**

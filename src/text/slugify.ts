@@ -1,4 +1,4 @@
-// Slugs keep Arabic letters (ARABIC.md "Slugs"): WordPress-style, stored decoded (NFC) and
+// Slugs keep Arabic letters (docs/ARABIC.md "Slugs"): WordPress-style, stored decoded (NFC) and
 // percent-encoded only on the wire. Transliteration (Ghost) mangles letters such as ع, and
 // dropping non-ASCII (Payload) leaves nothing of an Arabic title.
 import { spellingOf, words } from './normalize-arabic.ts'

@@ -4,9 +4,9 @@ import {
   inferKind,
   parseMediaUrl,
   parseTimestamp,
-  MAX_MEDIA_URL_LENGTH,
-  type Provider
+  MAX_MEDIA_URL_LENGTH
 } from '../../src/domain/media/providers.ts'
+import type { MediaProvider as Provider } from '../../src/domain/enums.ts'
 
 function derive (input: string) {
   const url = parseMediaUrl(input)

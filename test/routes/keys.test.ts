@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { test } from 'tap'
-import { ADMIN_KEY, bearer, build, json, tempDir, type TestApp } from '../helper.ts'
+import { ADMIN_KEY, bearer, build, json, tempDir, type TestApp, sqliteOf } from '../helper.ts'
 import { hashKey } from '../../src/domain/keys/key-service.ts'
 
 const PROBLEM = /^application\/problem\+json/
@@ -14,8 +14,8 @@ async function listKeys (app: TestApp, key = app.adminKey) {
 }
 
 // The keys as far as "created or revoked" goes (lastUsedAt moves with every request).
-const keyState = (app: TestApp): Array<{ id: number, name: string, role: string, revokedAt: string | null }> =>
-  app.services.keys.list().map(({ id, name, role, revokedAt }) => ({ id, name, role, revokedAt }))
+const keyState = async (app: TestApp): Promise<Array<{ id: number, name: string, role: string, revokedAt: string | null }>> =>
+  (await app.services.keys.list()).map(({ id, name, role, revokedAt }) => ({ id, name, role, revokedAt }))
 
 test('an admin creates a key: 201 with the secret, once, and it works at once', async (t) => {
   const app = await build(t)
@@ -54,7 +54,7 @@ test('an admin creates a key: 201 with the secret, once, and it works at once', 
   t.same(json(list).meta, { nextCursor: null })
 
   // The database holds only the hash.
-  const rows = app.database.sqlite.prepare('SELECT * FROM api_keys').all()
+  const rows = sqliteOf(app).prepare('SELECT * FROM api_keys').all()
   t.notMatch(JSON.stringify(rows), created.key)
   t.ok(JSON.stringify(rows).includes(hashKey(created.key)))
 })
@@ -78,7 +78,7 @@ test('Arabic key names are kept intact', async (t) => {
 
 test('an editor key gets 403 on every key route', async (t) => {
   const app = await build(t)
-  const before = keyState(app)
+  const before = await keyState(app)
   const list = await listKeys(app, app.editorKey)
   const create = await createKey(app, { name: 'x', role: 'admin' }, app.editorKey)
   const revoke = await app.inject({ method: 'DELETE', url: `/v1/keys/${before[0].id}`, headers: bearer(app.editorKey) })
@@ -87,12 +87,12 @@ test('an editor key gets 403 on every key route', async (t) => {
     t.match(res.headers['content-type'], PROBLEM, what)
     t.match(json(res), { type: 'urn:khabar:problem:forbidden', title: 'Forbidden', status: 403 }, what)
   }
-  t.same(keyState(app), before, 'nothing created nor revoked')
+  t.same(await keyState(app), before, 'nothing created nor revoked')
 })
 
 test('no key gets 401 on every key route', async (t) => {
   const app = await build(t)
-  const before = keyState(app)
+  const before = await keyState(app)
   const list = await app.inject({ method: 'GET', url: '/v1/keys' })
   const create = await app.inject({ method: 'POST', url: '/v1/keys', payload: { name: 'x', role: 'admin' } })
   const revoke = await app.inject({ method: 'DELETE', url: `/v1/keys/${before[0].id}` })
@@ -102,7 +102,7 @@ test('no key gets 401 on every key route', async (t) => {
     t.equal(res.headers['www-authenticate'], 'Bearer realm="khabar"', what)
     t.match(json(res), { type: 'urn:khabar:problem:unauthorized', status: 401 }, what)
   }
-  t.same(keyState(app), before, 'nothing created nor revoked')
+  t.same(await keyState(app), before, 'nothing created nor revoked')
 })
 
 test('a revoked key is 401 on the very next request', async (t) => {
@@ -151,12 +151,12 @@ test('revoking an unknown or malformed id', async (t) => {
     t.match(res.headers['content-type'], PROBLEM, `id ${id}`)
     t.match(json(res), { type: 'urn:khabar:problem:validation', errors: [{ path: '/params/id' }] }, `id ${id}`)
   }
-  t.equal(app.services.keys.list().filter(k => k.revokedAt !== null).length, 0, 'nothing revoked')
+  t.equal((await app.services.keys.list()).filter(k => k.revokedAt !== null).length, 0, 'nothing revoked')
 })
 
 test('bad bodies are 400 problems and create nothing', async (t) => {
   const app = await build(t)
-  const before = keyState(app)
+  const before = await keyState(app)
   const cases: Array<[string, unknown, string]> = [
     ['role root', { name: 'x', role: 'root' }, '/body/role'],
     ['missing name', { role: 'editor' }, '/body/name'],
@@ -184,12 +184,12 @@ test('bad bodies are 400 problems and create nothing', async (t) => {
     t.ok(problem.errors.some((e: any) => e.path === path), `${what}: an error at ${path}`)
     t.notOk('key' in problem, what)
   }
-  t.same(keyState(app), before, 'nothing created')
+  t.same(await keyState(app), before, 'nothing created')
 })
 
 test('malformed, empty and non-JSON bodies', async (t) => {
   const app = await build(t)
-  const before = keyState(app)
+  const before = await keyState(app)
   const malformed = await app.inject({
     method: 'POST', url: '/v1/keys', headers: { ...bearer(app.adminKey), 'content-type': 'application/json' }, payload: '{"name": "x",'
   })
@@ -220,17 +220,17 @@ test('malformed, empty and non-JSON bodies', async (t) => {
   const none = await app.inject({ method: 'POST', url: '/v1/keys', headers: bearer(app.adminKey) })
   t.equal(none.statusCode, 400, 'no body at all')
   t.match(none.headers['content-type'], PROBLEM)
-  t.same(keyState(app), before, 'nothing created')
+  t.same(await keyState(app), before, 'nothing created')
 })
 
 test('a body over 1 MiB is 413 and creates nothing', async (t) => {
   const app = await build(t)
-  const before = keyState(app)
+  const before = await keyState(app)
   const res = await createKey(app, { name: 'x'.repeat(1024 * 1024 + 10), role: 'editor' })
   t.equal(res.statusCode, 413)
   t.match(res.headers['content-type'], PROBLEM)
   t.match(json(res), { type: 'urn:khabar:problem:body-too-large', title: 'Payload Too Large', status: 413 })
-  t.same(keyState(app), before, 'nothing created')
+  t.same(await keyState(app), before, 'nothing created')
 })
 
 test('KHABAR_ADMIN_KEY is a working admin key', async (t) => {
@@ -246,21 +246,21 @@ test('KHABAR_ADMIN_KEY: no duplicate on restart, revived when revoked, promoted 
   // Apps that share one database file, in a directory the test owns.
   const env = { DATABASE_PATH: join(tempDir(t), 'shared.db') }
   const first = await build(t, env)
-  t.equal(first.services.keys.list().filter(k => k.name === 'KHABAR_ADMIN_KEY').length, 1)
+  t.equal((await first.services.keys.list()).filter(k => k.name === 'KHABAR_ADMIN_KEY').length, 1)
 
   // Same file, same key: still one admin key.
   const second = await build(t, env)
-  const admins = second.services.keys.list().filter(k => k.name === 'KHABAR_ADMIN_KEY')
+  const admins = (await second.services.keys.list()).filter(k => k.name === 'KHABAR_ADMIN_KEY')
   t.equal(admins.length, 1, 'no duplicate admin key')
   const adminId = admins[0].id
-  t.equal(second.services.keys.list().length, 3, 'the admin key and the two helper editor keys')
+  t.equal((await second.services.keys.list()).length, 3, 'the admin key and the two helper editor keys')
 
   // Revoked in the database (say by the CLI): 401 at once, then revived by the next start.
   second.services.keys.revoke(adminId)
   t.equal((await listKeys(first)).statusCode, 401, 'the other process sees the revocation')
   t.equal((await listKeys(second)).statusCode, 401)
   const third = await build(t, env)
-  const revived = third.services.keys.list().filter(k => k.name === 'KHABAR_ADMIN_KEY')
+  const revived = (await third.services.keys.list()).filter(k => k.name === 'KHABAR_ADMIN_KEY')
   t.equal(revived.length, 1)
   t.equal(revived[0].id, adminId, 'the same key, not a new one')
   t.equal(revived[0].revokedAt, null)
@@ -270,9 +270,9 @@ test('KHABAR_ADMIN_KEY: no duplicate on restart, revived when revoked, promoted 
   // KHABAR_ADMIN_KEY set to an existing editor key makes that key an admin.
   const fourth = await build(t, { ...env, KHABAR_ADMIN_KEY: first.editorKey })
   t.equal((await listKeys(fourth, first.editorKey)).statusCode, 200, 'the former editor key is now admin')
-  const promoted = fourth.services.keys.list().filter(k => k.role === 'admin')
+  const promoted = (await fourth.services.keys.list()).filter(k => k.role === 'admin')
   t.equal(promoted.length, 2)
-  t.equal(fourth.services.keys.list().length, 5, 'promoted in place, nothing added but the editor keys')
+  t.equal((await fourth.services.keys.list()).length, 5, 'promoted in place, nothing added but the editor keys')
 })
 
 test('lastUsedAt is set when a key is used, at most once a minute', async (t) => {

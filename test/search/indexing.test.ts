@@ -1,16 +1,16 @@
 import { test } from 'tap'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { build, type TestApp } from '../helper.ts'
+import { build, type TestApp, sqliteOf } from '../helper.ts'
 import { createArticle } from '../factories.ts'
-import { ImportService } from '../../src/domain/transfer/import-service.ts'
-import { RELEVANCE_WINDOW } from '../../src/domain/search/search-service.ts'
+import type { PendingIndex } from '../../src/domain/search/search-service.ts'
+import { RELEVANCE_WINDOW } from '../../src/domain/search/relevance.ts'
 
-const indexed = (app: TestApp): number => app.database.sqlite.prepare('SELECT count(*) FROM search_indexed').pluck().get() as number
+const indexed = (app: TestApp): number => sqliteOf(app).prepare('SELECT count(*) FROM search_indexed').pluck().get() as number
 const line = (n: number): string => JSON.stringify({ externalId: `x-${n}`, title: `خبر رقم ${n} من دمشق`, body: `<p>نص ${n}</p>`, status: 'published' })
 
 test('an import indexes its articles a batch of batches at a time, and all of them when it ends', async (t) => {
   const app = await build(t)
-  const importer = new ImportService(app.database.sqlite, app.services)
+  const importer = app.services.imports
   const seen: Array<[number, number]> = []
   const result = await importer.run([[1, 2, 3, 4, 5].map(line).join('\n')], {
     batchLines: 2,
@@ -27,7 +27,7 @@ test('an import indexes its articles a batch of batches at a time, and all of th
 
 test('an import that stops half way still indexes what it committed', async (t) => {
   const app = await build(t)
-  const importer = new ImportService(app.database.sqlite, app.services)
+  const importer = app.services.imports
   async function * cut (): AsyncGenerator<string> {
     yield [1, 2, 3].map(line).join('\n') + '\n'
     throw new Error('the client went away')
@@ -38,23 +38,22 @@ test('an import that stops half way still indexes what it committed', async (t) 
 
 test('collected indexing skips an article whose creation was rolled back', async (t) => {
   const app = await build(t)
-  const { search } = app.services
+  const { articles, search } = app.services
   const kept = await createArticle(app, { title: 'خبر باق' })
-  const pending = search.collect(() => {
-    search.indexNew(987654, { title: 'لم يكتب', subtitle: null, excerpt: null, text: 'شيء' })
-    search.index(kept.id)
-  })
-  t.same([...pending.keys()], [987654, kept.id])
-  search.indexPending(pending)
-  t.equal(app.database.sqlite.prepare('SELECT count(*) FROM articles_fts WHERE rowid = 987654').pluck().get(), 0)
-  t.equal(app.database.sqlite.prepare('SELECT count(*) FROM search_indexed WHERE article_id = 987654').pluck().get(), 0)
+  const pending: PendingIndex = new Map()
+  pending.set(987654, { title: 'لم يكتب', subtitle: null, excerpt: null, text: 'شيء' })
+  await articles.update(kept.id, { title: 'خبر باق بعنوان جديد' }, undefined, { index: pending })
+  t.same([...pending.keys()], [987654, kept.id], 'a change of the text is collected, not indexed')
+  await search.indexPending(pending)
+  t.equal(sqliteOf(app).prepare('SELECT count(*) FROM articles_fts WHERE rowid = 987654').pluck().get(), 0)
+  t.equal(sqliteOf(app).prepare('SELECT count(*) FROM search_indexed WHERE article_id = 987654').pluck().get(), 0)
   t.equal(indexed(app), 1)
 })
 
 test('articles the index lacks are indexed in slices, and the catch-up stops when asked', async (t) => {
   const app = await build(t)
   for (const n of [1, 2, 3]) await createArticle(app, { title: `خبر ${n} عن حلب` })
-  app.database.sqlite.prepare('DELETE FROM search_indexed').run()
+  sqliteOf(app).prepare('DELETE FROM search_indexed').run()
   const first = app.services.search.catchUp(1)
   app.services.search.stopCatchUp()
   t.equal(await first, 1, 'one slice, then it stopped')
@@ -67,8 +66,8 @@ test('articles the index lacks are indexed in slices, and the catch-up stops whe
 test('a server that starts on articles its index lacks indexes them once it is up', async (t) => {
   const app = await build(t)
   const a = await createArticle(app, { title: 'خبر من نسخة احتياطية عن حمص' })
-  app.database.sqlite.prepare('DELETE FROM search_indexed').run()
-  app.database.sqlite.prepare('DELETE FROM articles_fts').run()
+  sqliteOf(app).prepare('DELETE FROM search_indexed').run()
+  sqliteOf(app).prepare('DELETE FROM articles_fts').run()
   await app.close()
   const lines: string[] = []
   const again = await build(t, { DATABASE_PATH: app.config.DATABASE_PATH, LOG_LEVEL: 'info' }, { log: line => lines.push(line) })
@@ -80,7 +79,7 @@ test('a server that starts on articles its index lacks indexes them once it is u
 
 test('by relevance, search ranks the newest RELEVANCE_WINDOW matches that pass the filters', async (t) => {
   const app = await build(t)
-  const importer = new ImportService(app.database.sqlite, app.services)
+  const importer = app.services.imports
   const n = RELEVANCE_WINDOW + 10
   // The first ten (the oldest ids, published in 2020) hold the word in their title, the best
   // bm25 there is; the rest only in their body.

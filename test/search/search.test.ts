@@ -1,5 +1,5 @@
 import { test } from 'tap'
-import { build, bearer, json, type TestApp } from '../helper.ts'
+import { build, bearer, json, type TestApp, sqliteOf } from '../helper.ts'
 import { createArticle, createCategory } from '../factories.ts'
 
 const search = async (app: TestApp, q: string, extra = ''): Promise<{ status: number, body: any }> => {
@@ -8,7 +8,7 @@ const search = async (app: TestApp, q: string, extra = ''): Promise<{ status: nu
 }
 const titles = (body: any): string[] => body.data.map((d: any) => d.title)
 
-// ARABIC.md: each query must find the article holding the other text, both ways.
+// docs/ARABIC.md: each query must find the article holding the other text, both ways.
 const PAIRS: Array<[string, string]> = [
   ['دمشق', 'بدمشق'], ['دمشق', 'ودمشق'], ['دمشق', 'دمشـــق'], ['محمد', 'مُحَمَّد'], ['2024', '٢٠٢٤'],
   ['حكومة', 'لحكومة'], ['احمد', 'أحمد'], ['مستشفى', 'مستشفي'], ['القاهرة', 'والقاهرة'], ['ﺩﻣﺸﻖ', 'دمشق'],
@@ -103,21 +103,21 @@ test('the index follows every write path', async (t) => {
   t.equal((await search(app, 'درعا')).body.data[0].breaking, true, 'a change outside the text shows in hits')
   await app.inject({ method: 'DELETE', url: `/v1/articles/${a.id}?permanent=true`, headers: bearer(app.adminKey) })
   t.equal((await search(app, 'درعا')).body.data.length, 0, 'permanent delete')
-  t.equal(app.database.sqlite.prepare('SELECT count(*) FROM articles_fts').pluck().get(), 0, 'its row left the index')
+  t.equal(sqliteOf(app).prepare('SELECT count(*) FROM articles_fts').pluck().get(), 0, 'its row left the index')
 })
 
 test('articles written behind the app\'s back are indexed at the next start', async (t) => {
   const app = await build(t)
   const a = await createArticle(app, { title: 'عنوان قديم' })
-  app.database.sqlite.prepare("UPDATE articles SET title = 'عنوان من نسخة احتياطية', version = version + 1 WHERE id = ?").run(a.id)
+  sqliteOf(app).prepare("UPDATE articles SET title = 'عنوان من نسخة احتياطية', version = version + 1 WHERE id = ?").run(a.id)
   t.equal(await app.services.search.catchUp(), 1)
   t.equal((await search(app, 'احتياطية')).body.data.length, 1)
   t.equal(await app.services.search.catchUp(), 0, 'nothing left to do')
-  app.database.sqlite.pragma('foreign_keys = OFF')
-  app.database.sqlite.prepare('DELETE FROM articles WHERE id = ?').run(a.id)
+  sqliteOf(app).pragma('foreign_keys = OFF')
+  sqliteOf(app).prepare('DELETE FROM articles WHERE id = ?').run(a.id)
   app.services.search.index(a.id)
   t.equal((await search(app, 'احتياطية')).body.data.length, 0, 'indexing an article that is gone removes it from the index')
-  t.equal(app.database.sqlite.prepare('SELECT count(*) FROM articles_fts').pluck().get(), 0)
+  t.equal(sqliteOf(app).prepare('SELECT count(*) FROM articles_fts').pluck().get(), 0)
 })
 
 test('filters, sort and keyset pagination of search', async (t) => {

@@ -14,7 +14,7 @@ test('ordinary titles, and plain direction marks, pass', async (t) => {
   t.notOk(hasBidiOverride(''))
 })
 
-test('isInvisibleOrBidi covers exactly the ARABIC.md list', async (t) => {
+test('isInvisibleOrBidi covers exactly the docs/ARABIC.md list', async (t) => {
   const listed = [0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E,
     0x2060, 0x2066, 0x2067, 0x2068, 0x2069, 0x061C, 0xFEFF, 0x00AD]
   for (const c of listed) t.ok(isInvisibleOrBidi(c), c.toString(16))

@@ -1,7 +1,7 @@
 import { test } from 'tap'
 import { isArabicMark, searchKey, searchTokens, spellingOf, words } from '../../src/text/normalize-arabic.ts'
 
-test('Lucene normaliser vectors (ARABIC.md)', async (t) => {
+test('Lucene normaliser vectors (docs/ARABIC.md)', async (t) => {
   const vectors: Array<[string, string]> = [
     ['آجن', 'اجن'], ['أحمد', 'احمد'], ['إعاذ', 'اعاذ'], ['بنى', 'بني'], ['فاطمة', 'فاطمه'],
     ['روبرـــــت', 'روبرت'], ['مَبنا', 'مبنا'], ['علِي', 'علي'], ['بُوات', 'بوات'], ['ولداً', 'ولدا'],

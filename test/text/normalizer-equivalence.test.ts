@@ -1,5 +1,5 @@
 // The fast paths (single-pass search key, per-code-unit tables, regex tag stripper) must give
-// exactly what ARABIC.md's steps give. The reference is the plain regex chain in
+// exactly what docs/ARABIC.md's steps give. The reference is the plain regex chain in
 // reference-normalizer.ts; the inputs are fixed tricky strings plus seeded random ones.
 import { test } from 'tap'
 import { forEachKeyWord, searchKey, searchTokens } from '../../src/text/normalize-arabic.ts'
@@ -51,7 +51,7 @@ const TRICKY = [
   'دمشق'.repeat(2560), ('مُحَمَّد ودمشق café 👍🏽 ١٢٣ ').repeat(400), 'x'.repeat(10240), 'ﻻ'.repeat(10240)
 ]
 
-test('the ARABIC.md vectors and tricky strings agree with the reference', async (t) => {
+test('the docs/ARABIC.md vectors and tricky strings agree with the reference', async (t) => {
   for (const text of [...VECTORS, ...TRICKY]) {
     const label = show(text.slice(0, 40))
     t.equal(searchKey(text), referenceKey(text), `searchKey ${label}`)

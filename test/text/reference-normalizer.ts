@@ -1,4 +1,4 @@
-// A deliberately plain, slow search key written straight from ARABIC.md ("The search key of
+// A deliberately plain, slow search key written straight from docs/ARABIC.md ("The search key of
 // a text"), one regex per step. The fast single-pass code in src/text/normalize-arabic.ts is
 // tested (and benchmarked) against it, so it must stay obvious rather than quick.
 
@@ -9,7 +9,7 @@ const PRECOMPOSED_LATIN = /[\u00C0-\u024F\u1E00-\u1EFF]/g
 const COMBINING_DIACRITICS = /[\u0300-\u036F]/g
 const WORD = /[\p{L}\p{N}][\p{L}\p{M}\p{N}]*/gu
 
-/** ARABIC.md steps 1–6 in turn, with the Latin choices searchKey documents. */
+/** docs/ARABIC.md steps 1–6 in turn, with the Latin choices searchKey documents. */
 export function referenceKey (text: string): string {
   let s = text.normalize('NFKC') // 1. presentation forms
   s = s.replace(INVISIBLE_OR_BIDI, '') // 2.

@@ -1,7 +1,7 @@
 import { test } from 'tap'
 import { isValidSlug, MAX_SLUG_LENGTH, normalizeSlugInput, slugify } from '../../src/text/slugify.ts'
 
-test('the ARABIC.md example', async (t) => {
+test('the docs/ARABIC.md example', async (t) => {
   t.equal(slugify('قوات النظام تبدأ حملة على داعش جنوب دمشق (فيديو)'),
     'قوات-النظام-تبدأ-حملة-على-داعش-جنوب-دمشق-فيديو')
 })

@@ -1,5 +1,5 @@
 import { test } from 'tap'
-import { build, bearer, json, type TestApp } from '../helper.ts'
+import { build, bearer, json, type TestApp, sqliteOf } from '../helper.ts'
 import { assertProblem, createArticle, importNdjson, readArticle, snapshot } from '../factories.ts'
 
 const ndjson = (...lines: unknown[]): string => lines.map(l => typeof l === 'string' ? l : JSON.stringify(l)).join('\n') + '\n'
@@ -16,11 +16,11 @@ const article = (n: number, extra: Record<string, unknown> = {}): Record<string,
 })
 
 async function articleByExternalId (app: TestApp, externalId: string): Promise<any> {
-  const id = app.database.sqlite.prepare('SELECT id FROM articles WHERE external_id = ?').pluck().get(externalId) as number | undefined
+  const id = sqliteOf(app).prepare('SELECT id FROM articles WHERE external_id = ?').pluck().get(externalId) as number | undefined
   return id === undefined ? undefined : await readArticle(app, id)
 }
 
-const count = (app: TestApp, table: string): number => app.database.sqlite.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number
+const count = (app: TestApp, table: string): number => sqliteOf(app).prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number
 
 test('good lines create articles with their category, tags and media, and search finds them', async (t) => {
   const app = await build(t)
@@ -231,13 +231,12 @@ test('a line that is not UTF-8 is a failed line', async (t) => {
 
 test('a failure that is not the line\'s stops the import: the batch is rolled back, earlier batches stay', async (t) => {
   const app = await build(t)
-  const { ImportService } = await import('../../src/domain/transfer/import-service.ts')
-  const importer = new ImportService(app.database.sqlite, app.services)
+  const importer = app.services.imports
   const createRow = app.services.articles.createRow.bind(app.services.articles)
   let calls = 0
-  app.services.articles.createRow = (input) => {
+  app.services.articles.createRow = async (input, options) => {
     if (++calls === 3) throw new Error('disk I/O error')
-    return createRow(input)
+    return await createRow(input, options)
   }
   t.teardown(() => { app.services.articles.createRow = createRow })
   const seen: number[] = []

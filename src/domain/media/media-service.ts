@@ -1,75 +1,53 @@
-import { eq, sql } from 'drizzle-orm'
-import type Database from 'better-sqlite3'
-import type { Db } from '../../storage/sqlite/database.ts'
-import { media, type MediaRow } from '../../storage/sqlite/schema.ts'
 import type { AttachedMedia, Media, MediaCreate, MediaPatch } from '../shapes/media.ts'
-import { conflict, invalidField, notFound } from '../errors.ts'
+import type { MediaKind, MediaProvider } from '../enums.ts'
+import type { MediaRow } from '../rows.ts'
+import type { Storage } from '../storage.ts'
+import type { NewMedia } from './media-store.ts'
+import { Conflict, NotFound, invalid } from '../errors.ts'
 import { parseMediaUrl, deriveProvider, inferKind } from './providers.ts'
 import { iso, type Clock } from '../clock.ts'
 import { decodeCursor, encodeCursor } from '../cursor.ts'
 
 // `editor`: the caller has a key. Without one, `article` must name an article the public
 // may read (as GET /v1/articles/{id}/media): drafts, scheduled and trashed ones do not exist.
-export interface MediaListQuery { kind?: string, provider?: string, article?: number, limit: number, cursor?: string, editor?: boolean }
-
-// Recomputes articles.has_video for the articles a media item is attached to.
-export const HAS_VIDEO_SQL = `UPDATE articles SET has_video = EXISTS (
-  SELECT 1 FROM article_media am JOIN media m ON m.id = am.media_id WHERE am.article_id = articles.id AND m.kind = 'video')`
+export interface MediaListQuery { kind?: MediaKind, provider?: MediaProvider, article?: number, limit: number, cursor?: string, editor?: boolean }
 
 export class MediaService {
-  private readonly listStmt: Database.Statement
-  private readonly attachedStmt: Database.Statement<[string], MediaRow & { articleId: number, role: AttachedMedia['role'], position: number }>
-  private readonly refreshForMedia: Database.Statement<[{ mediaId: number, now: number }]>
-  private readonly idByUrl: Database.Statement<[string], number>
-  private readonly insertRow: Database.Statement<[Record<string, string | number | null>]>
+  constructor (private readonly deps: { storage: Storage, clock: Clock }) {}
 
-  constructor (private readonly db: Db, private readonly sqlite: Database.Database, private readonly clock: Clock) {
-    const cols = `m.id, m.url, m.kind, m.provider, m.embed_url AS embedUrl, m.title, m.caption, m.alt, m.credit,
-      m.thumbnail_url AS thumbnailUrl, m.duration_seconds AS durationSeconds, m.width, m.height,
-      m.created_at AS createdAt, m.updated_at AS updatedAt`
-    this.listStmt = sqlite.prepare(`SELECT ${cols} FROM media m
-      WHERE (@kind IS NULL OR m.kind = @kind) AND (@provider IS NULL OR m.provider = @provider)
-        AND (@article IS NULL OR m.id IN (SELECT am.media_id FROM article_media am JOIN articles a ON a.id = am.article_id
-          WHERE am.article_id = @article AND (@editor = 1 OR (a.deleted_at IS NULL AND a.status <> 'draft' AND a.published_at <= @now))))
-        AND (@afterId IS NULL OR m.id < @afterId)
-      ORDER BY m.id DESC LIMIT @limit`)
-    this.attachedStmt = sqlite.prepare(`SELECT ${cols}, am.article_id AS articleId, am.role, am.position
-      FROM article_media am JOIN media m ON m.id = am.media_id
-      WHERE am.article_id IN (SELECT value FROM json_each(?)) ORDER BY am.article_id, am.position, m.id`)
-    this.idByUrl = sqlite.prepare('SELECT id FROM media WHERE url = ?').pluck() as Database.Statement<[string], number>
-    // Prepared once: imports create an item per line.
-    this.insertRow = sqlite.prepare(`INSERT INTO media (url, kind, provider, embed_url, title, caption, alt, credit,
-        thumbnail_url, duration_seconds, width, height, created_at, updated_at)
-      VALUES (@url, @kind, @provider, @embedUrl, @title, @caption, @alt, @credit,
-        @thumbnailUrl, @durationSeconds, @width, @height, @now, @now)`)
-    this.refreshForMedia = sqlite.prepare(`${HAS_VIDEO_SQL}, version = version + 1, updated_at = @now
-      WHERE id IN (SELECT article_id FROM article_media WHERE media_id = @mediaId)`)
+  private get store (): Storage['media'] {
+    return this.deps.storage.media
   }
 
-  list (q: MediaListQuery): { data: Media[], nextCursor: string | null } {
-    const afterId = q.cursor === undefined ? null : decodeCursor(q.cursor, '-id').id
-    const rows = this.listStmt.all({
-      kind: q.kind ?? null, provider: q.provider ?? null, article: q.article ?? null, afterId, limit: q.limit + 1, editor: q.editor === true ? 1 : 0, now: this.clock()
-    }) as MediaRow[]
+  async list (q: MediaListQuery): Promise<{ data: Media[], nextCursor: string | null }> {
+    const beforeId = q.cursor === undefined ? undefined : decodeCursor(q.cursor, '-id').id
+    const rows = await this.store.list({
+      kind: q.kind, provider: q.provider, article: q.article, beforeId, limit: q.limit + 1, publicOnly: q.editor !== true, now: this.deps.clock()
+    })
     const page = rows.slice(0, q.limit)
     const last = page[page.length - 1]
     return { data: page.map(toApi), nextCursor: rows.length > q.limit ? encodeCursor('-id', last.id, last.id) : null }
   }
 
-  get (id: number): Media {
-    const row = this.db.select().from(media).where(eq(media.id, id)).get()
-    if (row === undefined) throw notFound(`Media ${id}`)
+  async get (id: number): Promise<Media> {
+    const row = await this.store.byId(id)
+    if (row === undefined) throw new NotFound(`Media ${id}`)
     return toApi(row)
   }
 
-  exists (id: number): boolean {
-    return this.db.select({ id: media.id }).from(media).where(eq(media.id, id)).get() !== undefined
+  async exists (id: number): Promise<boolean> {
+    return await this.store.byId(id) !== undefined
+  }
+
+  // The item with this URL, as stored (normalised), if there is one.
+  async idByUrl (url: string): Promise<number | undefined> {
+    return await this.store.idByUrl(url)
   }
 
   // The media attached to each of the given articles, in order.
-  attachedTo (articleIds: number[]): Map<number, AttachedMedia[]> {
+  async attachedTo (articleIds: number[]): Promise<Map<number, AttachedMedia[]>> {
     const out = new Map<number, AttachedMedia[]>()
-    for (const row of this.attachedStmt.all(JSON.stringify(articleIds))) {
+    for (const row of await this.store.attachedTo(articleIds)) {
       const { articleId, role, position, ...item } = row
       let list = out.get(articleId)
       if (list === undefined) out.set(articleId, list = [])
@@ -78,17 +56,17 @@ export class MediaService {
     return out
   }
 
-  create (input: MediaCreate): Media {
-    return this.get(this.createId(input))
+  async create (input: MediaCreate): Promise<Media> {
+    return await this.get(await this.createId(input))
   }
 
   // Creates the item and returns its id (create() without reading it back, for imports).
-  createId (input: MediaCreate): number {
-    const derived = derive(input.url, '/body/url')
-    const thumbnailUrl = input.thumbnailUrl == null ? null : derive(input.thumbnailUrl, '/body/thumbnailUrl').url
-    const existing = this.idByUrl.get(derived.url)
-    if (existing !== undefined) throw conflict('media-exists', `This URL is already media ${existing}`)
-    return Number(this.insertRow.run({
+  async createId (input: MediaCreate): Promise<number> {
+    const derived = derive(input.url, 'url')
+    const thumbnailUrl = input.thumbnailUrl == null ? null : derive(input.thumbnailUrl, 'thumbnailUrl').url
+    const existing = await this.store.idByUrl(derived.url)
+    if (existing !== undefined) throw new Conflict('media-exists', `This URL is already media ${existing}`)
+    return await this.store.insert({
       url: derived.url,
       kind: input.kind ?? derived.kind,
       provider: derived.provider,
@@ -100,53 +78,47 @@ export class MediaService {
       thumbnailUrl,
       durationSeconds: input.durationSeconds ?? null,
       width: input.width ?? null,
-      height: input.height ?? null,
-      now: this.clock()
-    }).lastInsertRowid)
+      height: input.height ?? null
+    }, this.deps.clock())
   }
 
-  update (id: number, input: MediaPatch): Media {
-    const current = this.db.select().from(media).where(eq(media.id, id)).get()
-    if (current === undefined) throw notFound(`Media ${id}`)
-    const changes: Partial<MediaRow> = {}
+  async update (id: number, input: MediaPatch): Promise<Media> {
+    if (await this.store.byId(id) === undefined) throw new NotFound(`Media ${id}`)
+    const changes: Partial<NewMedia> = {}
     if (input.url !== undefined) {
-      const derived = derive(input.url, '/body/url')
-      const clash = this.db.select({ id: media.id }).from(media).where(eq(media.url, derived.url)).get()
-      if (clash !== undefined && clash.id !== id) throw conflict('media-exists', `This URL is already media ${clash.id}`)
+      const derived = derive(input.url, 'url')
+      const clash = await this.store.idByUrl(derived.url)
+      if (clash !== undefined && clash !== id) throw new Conflict('media-exists', `This URL is already media ${clash}`)
       Object.assign(changes, { url: derived.url, provider: derived.provider, embedUrl: derived.embedUrl })
     }
     if (input.thumbnailUrl !== undefined) {
-      changes.thumbnailUrl = input.thumbnailUrl === null ? null : derive(input.thumbnailUrl, '/body/thumbnailUrl').url
+      changes.thumbnailUrl = input.thumbnailUrl === null ? null : derive(input.thumbnailUrl, 'thumbnailUrl').url
     }
     for (const key of ['kind', 'title', 'caption', 'alt', 'credit', 'durationSeconds', 'width', 'height'] as const) {
-      if (input[key] !== undefined) (changes as any)[key] = input[key]
+      if (input[key] !== undefined) (changes as Record<string, unknown>)[key] = input[key]
     }
-    const now = this.clock()
-    const row = this.sqlite.transaction(() => {
-      const updated = this.db.update(media).set({ ...changes, updatedAt: now }).where(eq(media.id, id)).returning().get()
+    const now = this.deps.clock()
+    const row = await this.deps.storage.transaction(async () => {
+      const updated = await this.store.update(id, changes, now)
       // The articles showing this item changed too: their hasVideo, and what include=media returns.
-      this.refreshForMedia.run({ mediaId: id, now })
+      await this.store.refreshArticles(await this.store.articlesShowing(id), now)
       return updated
-    })()
+    })
     return toApi(row)
   }
 
-  delete (id: number): void {
-    this.sqlite.transaction(() => {
-      const affected = this.db.all<{ id: number }>(sql`SELECT article_id AS id FROM article_media WHERE media_id = ${id}`).map(r => r.id)
-      const res = this.db.delete(media).where(eq(media.id, id)).run()
-      if (res.changes === 0) throw notFound(`Media ${id}`)
-      if (affected.length > 0) {
-        this.sqlite.prepare(`${HAS_VIDEO_SQL}, version = version + 1, updated_at = ? WHERE id IN (SELECT value FROM json_each(?))`)
-          .run(this.clock(), JSON.stringify(affected))
-      }
-    })()
+  async delete (id: number): Promise<void> {
+    await this.deps.storage.transaction(async () => {
+      const affected = await this.store.articlesShowing(id)
+      if (!await this.store.delete(id)) throw new NotFound(`Media ${id}`)
+      await this.store.refreshArticles(affected, this.deps.clock())
+    })
   }
 }
 
-function derive (raw: string, path: string): { url: string, provider: Media['provider'], embedUrl: string | null, kind: Media['kind'] } {
+function derive (raw: string, field: string): { url: string, provider: MediaProvider, embedUrl: string | null, kind: MediaKind } {
   const url = parseMediaUrl(raw)
-  if (url === null) throw invalidField(path, 'must be an absolute http or https URL')
+  if (url === null) throw invalid(field, 'must be an absolute http or https URL')
   const info = deriveProvider(url)
   return { url: url.href, provider: info.provider, embedUrl: info.embedUrl, kind: inferKind(url, info.provider) }
 }

@@ -1,9 +1,7 @@
 // Recognises links to media hosted elsewhere (YouTube, Vimeo, ...) and derives
 // an embeddable player URL from them. Pure functions: no network, no I/O.
 
-export type Provider = 'youtube' | 'vimeo' | 'dailymotion' | 'facebook' | 'x' | 'soundcloud' | 'other'
-
-export type MediaKind = 'video' | 'image' | 'audio' | 'embed' | 'document'
+import type { MediaKind, MediaProvider as Provider } from '../enums.ts'
 
 export interface ProviderInfo {
   provider: Provider

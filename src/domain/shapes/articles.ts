@@ -1,9 +1,7 @@
 import { Type, type Static } from 'typebox'
 import { Id, Nullable, Timestamp, ref, CursorQuery, LimitQuery, StringEnum } from './common.ts'
 
-export const ARTICLE_STATUSES = ['draft', 'published', 'archived'] as const
-export const SORTS = ['-publishedAt', 'publishedAt', '-updatedAt', '-views'] as const
-export const INCLUDES = ['category', 'media'] as const
+import { ARTICLE_INCLUDES, ARTICLE_LIST_STATUSES, ARTICLE_SORTS, ARTICLE_STATUSES, TEXT_DIRECTIONS, type ArticleStatus } from '../enums.ts'
 
 const Lang = Type.String({ pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$', maxLength: 35, description: 'BCP 47 language tag', examples: ['ar'] })
 
@@ -27,7 +25,7 @@ const summaryProperties = {
   subtitle: Nullable(Type.String()),
   excerpt: Nullable(Type.String()),
   lang: Type.String(),
-  dir: StringEnum(['rtl', 'ltr']),
+  dir: StringEnum(TEXT_DIRECTIONS),
   status: StringEnum(ARTICLE_STATUSES),
   publishedAt: Nullable(Timestamp),
   createdAt: Timestamp,
@@ -80,7 +78,7 @@ export interface ArticleSummary {
   excerpt: string | null
   lang: string
   dir: 'rtl' | 'ltr'
-  status: typeof ARTICLE_STATUSES[number]
+  status: ArticleStatus
   publishedAt: string | null
   createdAt: string
   updatedAt: string
@@ -147,7 +145,7 @@ export interface ArticleInput {
   excerpt?: string | null
   body?: string
   lang?: string
-  status?: typeof ARTICLE_STATUSES[number]
+  status?: ArticleStatus
   publishedAt?: string | null
   categoryId?: number | null
   tags?: string[]
@@ -162,7 +160,7 @@ const listPattern = (names: readonly string[]): string => `^(${names.join('|')})
 
 export const ARTICLE_FIELDS = [...Object.keys(summaryProperties).filter(k => !optionalInOutput.has(k)), 'body', 'trashedAt'] as const
 
-export const IncludeQuery = Type.String({ pattern: listPattern(INCLUDES), maxLength: 100, description: 'Comma list of: category, media' })
+export const IncludeQuery = Type.String({ pattern: listPattern(ARTICLE_INCLUDES), maxLength: 100, description: 'Comma list of: category, media' })
 export const FieldsQuery = Type.String({ pattern: listPattern(ARTICLE_FIELDS), maxLength: 500, description: 'Comma list of fields to return (id is always returned)' })
 
 export const ArticleListQuery = Type.Object({
@@ -176,8 +174,8 @@ export const ArticleListQuery = Type.Object({
   breaking: Type.Optional(Type.Boolean()),
   from: Type.Optional(Type.String({ format: 'date-time', description: 'publishedAt ≥ from' })),
   to: Type.Optional(Type.String({ format: 'date-time', description: 'publishedAt < to' })),
-  status: Type.Optional(StringEnum(['draft', 'published', 'scheduled', 'archived', 'trashed', 'all'], { description: 'Editors only. Without it editors see every article not in the trash' })),
-  sort: Type.Optional(StringEnum(SORTS, { default: '-publishedAt' })),
+  status: Type.Optional(StringEnum(ARTICLE_LIST_STATUSES, { description: 'Editors only. Without it editors see every article not in the trash' })),
+  sort: Type.Optional(StringEnum(ARTICLE_SORTS, { default: '-publishedAt' })),
   include: Type.Optional(IncludeQuery),
   fields: Type.Optional(FieldsQuery),
   count: Type.Optional(Type.Boolean({ description: 'Also return meta.total' }))

@@ -10,66 +10,10 @@ export function Nullable<T extends TSchema> (schema: T): TUnsafe<Static<T> | nul
 export const Id = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })
 export const Timestamp = Type.String({ format: 'date-time', examples: ['2026-11-26T13:30:00.000Z'] })
 
-export const ProblemSchema = Type.Object({
-  type: Type.String({ description: 'A URI naming the kind of problem, e.g. urn:khabar:problem:validation' }),
-  title: Type.String(),
-  status: Type.Integer({ minimum: 400, maximum: 599 }),
-  detail: Type.Optional(Type.String()),
-  instance: Type.Optional(Type.String()),
-  errors: Type.Optional(Type.Array(Type.Object({
-    path: Type.String({ description: 'JSON pointer into the request part, prefixed with it: /body/title, /querystring/limit' }),
-    message: Type.String()
-  }, { additionalProperties: false })))
-}, { $id: 'Problem', title: 'Problem', description: 'RFC 9457 problem details', additionalProperties: false })
-
-export const ListMetaSchema = Type.Object({
-  nextCursor: Nullable(Type.String({ description: 'Opaque; pass it back as `cursor` for the next page' })),
-  total: Type.Optional(Type.Integer({ minimum: 0, description: 'Present when `count=true` was asked' }))
-}, { $id: 'ListMeta', title: 'ListMeta', additionalProperties: false })
-
 export const ref = (id: string): { $ref: string } => ({ $ref: `${id}#` })
-
-const problemContent = { 'application/problem+json': { schema: ref('Problem') } }
-
-const statusDescriptions: Record<number, string> = {
-  301: 'A slug the resource had before: Location holds its current URL',
-  400: 'The request is malformed or fails validation',
-  401: 'No key, or an unknown or revoked key',
-  403: 'The key\'s role may not do this',
-  404: 'No such resource (or not visible without a key)',
-  409: 'The change conflicts with the current state',
-  412: 'If-Match does not match the current version',
-  413: 'The body is larger than 1 MiB',
-  415: 'The body is not application/json',
-  429: 'Too many requests from this address; see Retry-After and X-RateLimit-Limit, -Remaining, -Reset',
-  500: 'The server failed; details are in its log',
-  503: 'The server is overloaded; see Retry-After'
-}
-
-// Response schemas for the error statuses a route can answer, all problem+json. Any
-// route may also be rate limited (429) or refused while the server is overloaded (503).
-export function problems (...statuses: number[]): Record<number, unknown> {
-  const out: Record<number, unknown> = {}
-  for (const status of [...statuses, 429, 500, 503]) out[status] = problemResponse(status)
-  return out
-}
-
-export const problemResponse = (status: number): unknown => ({ description: statusDescriptions[status], content: problemContent })
 
 export const LimitQuery = Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Page size' })
 export const CursorQuery = Type.String({ minLength: 1, maxLength: 512, description: 'Opaque cursor from meta.nextCursor' })
-
-export const IdParams = Type.Object({ id: Id }, { additionalProperties: false })
-export const IdOrSlugParams = Type.Object({
-  idOrSlug: Type.String({ minLength: 1, maxLength: 600, description: 'A numeric id, or a slug (raw or percent-encoded)' })
-}, { additionalProperties: false })
-
-type Requirement = Record<string, string[]>
-export const security: { optional: Requirement[], required: Requirement[] } = {
-  // A key is optional: with one, editors also see drafts, scheduled and trashed items.
-  optional: [{}, { bearerAuth: [] }],
-  required: [{ bearerAuth: [] }]
-}
 
 // A string enum as `{ type: 'string', enum: [...] }`: simpler for clients and
 // validators than an anyOf of literals, and typed as the union of its values.

@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox'
 import { Id, Nullable, Timestamp, StringEnum } from './common.ts'
+import { ROLES } from '../enums.ts'
 
-export const ROLES = ['editor', 'admin'] as const
 const Role = StringEnum(ROLES)
 
 const keyProperties = {

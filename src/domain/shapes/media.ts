@@ -1,9 +1,7 @@
 import { Type, type Static } from 'typebox'
 import { Id, Nullable, Timestamp, StringEnum } from './common.ts'
 
-export const MEDIA_KINDS = ['video', 'image', 'audio', 'embed', 'document'] as const
-export const PROVIDERS = ['youtube', 'vimeo', 'dailymotion', 'facebook', 'x', 'soundcloud', 'other'] as const
-export const MEDIA_ROLES = ['featured', 'inline', 'gallery'] as const
+import { MEDIA_KINDS, MEDIA_PROVIDERS, MEDIA_ROLES, type MediaRole } from '../enums.ts'
 
 const Kind = StringEnum(MEDIA_KINDS)
 const HttpUrl = Type.String({ minLength: 1, maxLength: 2048, description: 'http or https only' })
@@ -12,7 +10,7 @@ const mediaProperties = {
   id: Id,
   url: Type.String(),
   kind: Kind,
-  provider: StringEnum(PROVIDERS, { description: 'Derived from the URL' }),
+  provider: StringEnum(MEDIA_PROVIDERS, { description: 'Derived from the URL' }),
   embedUrl: Nullable(Type.String({ description: 'Derived for known providers' })),
   title: Nullable(Type.String()),
   caption: Nullable(Type.String()),
@@ -68,4 +66,4 @@ export const MediaAttachBody = Type.Array(Type.Object({
   role: StringEnum(MEDIA_ROLES),
   position: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000 }))
 }, { additionalProperties: false }), { $id: 'MediaAttach', title: 'MediaAttach', maxItems: 200 })
-export type MediaAttach = Array<{ mediaId: number, role: typeof MEDIA_ROLES[number], position?: number }>
+export type MediaAttach = Array<{ mediaId: number, role: MediaRole, position?: number }>

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox'
 import { ArticleSummarySchema, ArticleListQuery } from './articles.ts'
 import { CursorQuery, Id, LimitQuery, StringEnum } from './common.ts'
+import { SEARCH_SORTS } from '../enums.ts'
 
 const summary = ArticleSummarySchema as unknown as { properties: Record<string, unknown>, required: string[] }
 
@@ -35,7 +36,7 @@ export const SearchQuerySchema = Type.Object({
   q: Q,
   limit: Type.Optional(LimitQuery),
   cursor: Type.Optional(CursorQuery),
-  sort: Type.Optional(StringEnum(['relevance', '-publishedAt'], { default: 'relevance' })),
+  sort: Type.Optional(StringEnum(SEARCH_SORTS, { default: 'relevance' })),
   category: filters.category,
   tag: filters.tag,
   lang: filters.lang,

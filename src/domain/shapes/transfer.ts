@@ -1,7 +1,8 @@
 import { Type } from 'typebox'
 import { Nullable, StringEnum } from './common.ts'
 import { ArticleCreateSchema, type ArticleInput } from './articles.ts'
-import { MediaCreateBody, MEDIA_ROLES, type MediaCreate } from './media.ts'
+import { MediaCreateBody, type MediaCreate } from './media.ts'
+import { MEDIA_ROLES, type MediaRole } from '../enums.ts'
 
 // One line of an import (and of an export): the body of POST /v1/articles, plus the
 // category by slug and the media to create (or reuse, by URL) and attach.
@@ -26,7 +27,7 @@ export const ArticleImportSchema = Type.Unsafe<ArticleImport>({
   }
 })
 
-export type ImportMediaItem = MediaCreate & { role?: typeof MEDIA_ROLES[number], position?: number }
+export type ImportMediaItem = MediaCreate & { role?: MediaRole, position?: number }
 export type ArticleImport = ArticleInput & { title: string, category?: string | null, media?: ImportMediaItem[] }
 
 const LineErrors = Type.Object({

@@ -1,5 +1,6 @@
-import { Type } from 'typebox'
+import { Type, type Static } from 'typebox'
 import { Id, StringEnum, ref } from './common.ts'
+import { RANKING_WINDOWS } from '../enums.ts'
 
 export const ViewStatsSchema = Type.Object({
   total: Type.Integer({ minimum: 0 }),
@@ -11,6 +12,7 @@ export const ViewStatsSchema = Type.Object({
     views: Type.Integer({ minimum: 0 })
   }, { additionalProperties: false }), { description: 'The last 30 UTC days, oldest first, days without views included' })
 }, { $id: 'ViewStats', title: 'ViewStats', additionalProperties: false })
+export type ViewStats = Static<typeof ViewStatsSchema>
 
 export const ViewAcceptedSchema = Type.Object({
   counted: Type.Boolean({ description: 'false when the same client already counted for this article in the last 30 minutes' })
@@ -37,7 +39,7 @@ export const RankedCategorySchema = Type.Object({
 }, { $id: 'RankedCategory', title: 'RankedCategory', additionalProperties: false })
 
 export const RankingQuerySchema = Type.Object({
-  window: Type.Optional(StringEnum(['24h', '7d', '30d', 'all'], { default: '24h' })),
+  window: Type.Optional(StringEnum(RANKING_WINDOWS, { default: '24h' })),
   category: Type.Optional(Type.String({ minLength: 1, maxLength: 600, description: 'Category id or slug; subcategories included' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 10 }))
 }, { additionalProperties: false })

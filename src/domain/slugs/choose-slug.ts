@@ -1,5 +1,5 @@
 import { slugify, normalizeSlugInput, MAX_SLUG_LENGTH } from '../../text/index.ts'
-import { conflict, invalidField } from '../errors.ts'
+import { Conflict, invalid } from '../errors.ts'
 
 // A slug for a new or renamed resource. A slug the client asked for is cleaned the
 // way slugify cleans titles, and refused (409) when another resource holds it; a slug
@@ -7,24 +7,24 @@ import { conflict, invalidField } from '../errors.ts'
 // an id (parseIdOrSlug), so a slug is never digits only.
 const DIGITS_ONLY = /^[0-9]+$/
 
-export function chooseSlug (opts: {
+export async function chooseSlug (opts: {
   requested: string | undefined
   source: string
   fallback: string
-  isTaken: (slug: string) => boolean
+  isTaken: (slug: string) => Promise<boolean>
   what: string
-}): string {
+}): Promise<string> {
   if (opts.requested !== undefined) {
     const slug = slugify(normalizeSlugInput(opts.requested), MAX_SLUG_LENGTH)
-    if (slug === '') throw invalidField('/body/slug', 'must contain at least one letter or digit')
-    if (DIGITS_ONLY.test(slug)) throw invalidField('/body/slug', 'must not be digits only: a path segment of digits is an id')
-    if (opts.isTaken(slug)) throw conflict('slug-taken', `The slug "${slug}" is already used by another ${opts.what}`)
+    if (slug === '') throw invalid('slug', 'must contain at least one letter or digit')
+    if (DIGITS_ONLY.test(slug)) throw invalid('slug', 'must not be digits only: a path segment of digits is an id')
+    if (await opts.isTaken(slug)) throw new Conflict('slug-taken', `The slug "${slug}" is already used by another ${opts.what}`)
     return slug
   }
   let base = slugify(opts.source) || opts.fallback
   if (DIGITS_ONLY.test(base)) base = `${opts.fallback}-${base}`
   let candidate = base
-  for (let n = 2; opts.isTaken(candidate); n++) candidate = `${base}-${n}`
+  for (let n = 2; await opts.isTaken(candidate); n++) candidate = `${base}-${n}`
   return candidate
 }
 

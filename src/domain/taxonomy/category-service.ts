@@ -1,35 +1,23 @@
-import { and, eq, ne, sql } from 'drizzle-orm'
-import type Database from 'better-sqlite3'
-import type { Db } from '../../storage/sqlite/database.ts'
-import { categories, articles, type CategoryRow } from '../../storage/sqlite/schema.ts'
 import type { Category, CategoryCreate, CategoryPatch } from '../shapes/taxonomy.ts'
-import { conflict, invalidField, notFound } from '../errors.ts'
+import type { CategoryRef } from '../shapes/articles.ts'
+import type { CategoryRow } from '../rows.ts'
+import type { Storage } from '../storage.ts'
+import { Conflict, NotFound, invalid } from '../errors.ts'
 import { hasBidiOverride } from '../../text/index.ts'
 import { chooseSlug, parseIdOrSlug } from '../slugs/choose-slug.ts'
 import type { SlugHistory } from '../slugs/slug-history.ts'
 import { iso, type Clock } from '../clock.ts'
-import { PUBLIC_VISIBLE_SQL } from '../articles/visibility.ts'
 
 export class CategoryService {
-  private readonly counts: Database.Statement<[{ now: number }], { categoryId: number, n: number }>
-  private readonly subtree: Database.Statement<[number], { id: number }>
+  constructor (private readonly deps: { storage: Storage, clock: Clock, slugs: SlugHistory }) {}
 
-  // Prepared once: an import looks a category up on every line.
-  private readonly byId
-  private readonly bySlug
-
-  constructor (private readonly db: Db, sqlite: Database.Database, private readonly clock: Clock, private readonly slugs: SlugHistory) {
-    this.byId = db.select().from(categories).where(eq(categories.id, sql.placeholder('id'))).prepare()
-    this.bySlug = db.select().from(categories).where(eq(categories.slug, sql.placeholder('slug'))).prepare()
-    this.counts = sqlite.prepare(`SELECT category_id AS categoryId, count(*) AS n FROM articles a
-      WHERE ${PUBLIC_VISIBLE_SQL} AND category_id IS NOT NULL GROUP BY category_id`)
-    this.subtree = sqlite.prepare(`WITH RECURSIVE sub(id) AS (SELECT ? UNION SELECT c.id FROM categories c JOIN sub ON c.parent_id = sub.id)
-      SELECT id FROM sub`)
+  private get store (): Storage['categories'] {
+    return this.deps.storage.categories
   }
 
-  list (tree: boolean): Category[] {
-    const rows = this.db.select().from(categories).orderBy(categories.position, categories.id).all()
-    const counts = this.articleCounts()
+  async list (tree: boolean): Promise<Category[]> {
+    const rows = await this.store.all()
+    const counts = await this.store.publicCounts(this.deps.clock())
     const all = rows.map(r => toApi(r, counts.get(r.id) ?? 0))
     if (!tree) return all
     const byId = new Map(all.map(c => [c.id, { ...c, children: [] as Category[] }]))
@@ -42,28 +30,36 @@ export class CategoryService {
     return roots
   }
 
-  get (idOrSlug: string): Category {
-    const row = this.find(idOrSlug)
-    if (row === undefined) throw this.slugs.missing('category', idOrSlug, id => this.db.select({ slug: categories.slug }).from(categories).where(eq(categories.id, id)).get()?.slug, 'Category')
-    return toApi(row, this.articleCounts().get(row.id) ?? 0)
+  async get (idOrSlug: string): Promise<Category> {
+    const row = await this.find(idOrSlug)
+    if (row === undefined) throw await this.deps.slugs.missing('category', idOrSlug, async id => (await this.store.byId(id))?.slug, 'Category')
+    return toApi(row, await this.countOf(row.id))
   }
 
-  find (idOrSlug: string): CategoryRow | undefined {
+  async find (idOrSlug: string): Promise<CategoryRow | undefined> {
     const key = parseIdOrSlug(idOrSlug)
-    return 'id' in key ? this.byId.get({ id: key.id }) : this.bySlug.get({ slug: key.slug })
+    return 'id' in key ? await this.store.byId(key.id) : await this.store.bySlug(key.slug)
+  }
+
+  async ref (id: number): Promise<CategoryRef | undefined> {
+    return (await this.store.refs([id]))[0]
+  }
+
+  async refs (ids: number[]): Promise<CategoryRef[]> {
+    return await this.store.refs(ids)
   }
 
   // The category and every category below it, for filters that include subcategories.
-  subtreeIds (id: number): number[] {
-    return this.subtree.all(id).map(r => r.id)
+  async subtreeIds (id: number): Promise<number[]> {
+    return await this.store.subtreeIds(id)
   }
 
-  create (input: CategoryCreate): Category {
+  async create (input: CategoryCreate): Promise<Category> {
     checkName(input.name)
-    if (input.parentId != null) this.requireParent(input.parentId)
-    const now = this.clock()
-    const slug = chooseSlug({ requested: input.slug, source: input.name, fallback: 'category', what: 'category', isTaken: s => this.slugTaken(s) })
-    const row = this.db.insert(categories).values({
+    if (input.parentId != null) await this.requireParent(input.parentId)
+    const now = this.deps.clock()
+    const slug = await chooseSlug({ requested: input.slug, source: input.name, fallback: 'category', what: 'category', isTaken: async s => await this.slugTaken(s) })
+    const row = await this.store.insert({
       slug,
       name: input.name,
       description: input.description ?? null,
@@ -71,76 +67,72 @@ export class CategoryService {
       position: input.position ?? 0,
       createdAt: now,
       updatedAt: now
-    }).returning().get()
+    })
     return toApi(row, 0)
   }
 
-  update (id: number, input: CategoryPatch): Category {
-    const current = this.db.select().from(categories).where(eq(categories.id, id)).get()
-    if (current === undefined) throw notFound(`Category ${id}`)
+  async update (id: number, input: CategoryPatch): Promise<Category> {
+    const current = await this.store.byId(id)
+    if (current === undefined) throw new NotFound(`Category ${id}`)
     if (input.name !== undefined) checkName(input.name)
     if (input.parentId != null) {
-      this.requireParent(input.parentId)
-      if (this.subtreeIds(id).includes(input.parentId)) {
-        throw conflict('category-cycle', `Category ${input.parentId} is ${id} or below it: the tree would have a cycle`)
+      await this.requireParent(input.parentId)
+      if ((await this.subtreeIds(id)).includes(input.parentId)) {
+        throw new Conflict('category-cycle', `Category ${input.parentId} is ${id} or below it: the tree would have a cycle`)
       }
     }
     const slug = input.slug === undefined || input.slug === current.slug
       ? current.slug
-      : chooseSlug({ requested: input.slug, source: '', fallback: 'category', what: 'category', isTaken: s => this.slugTaken(s, id) })
-    const row = this.db.update(categories).set({
-      slug,
-      name: input.name ?? current.name,
-      description: input.description === undefined ? current.description : input.description,
-      parentId: input.parentId === undefined ? current.parentId : input.parentId,
-      position: input.position ?? current.position,
-      updatedAt: this.clock()
-    }).where(eq(categories.id, id)).returning().get()
-    this.slugs.moved('category', id, current.slug, slug)
-    return toApi(row, this.articleCounts().get(id) ?? 0)
+      : await chooseSlug({ requested: input.slug, source: '', fallback: 'category', what: 'category', isTaken: async s => await this.slugTaken(s, id) })
+    const row = await this.deps.storage.transaction(async () => {
+      const updated = await this.store.update(id, {
+        slug,
+        name: input.name ?? current.name,
+        description: input.description === undefined ? current.description : input.description,
+        parentId: input.parentId === undefined ? current.parentId : input.parentId,
+        position: input.position ?? current.position,
+        updatedAt: this.deps.clock()
+      })
+      await this.deps.slugs.moved('category', id, current.slug, slug)
+      return updated
+    })
+    return toApi(row, await this.countOf(id))
   }
 
   // Articles in any state count: a draft must not point at a category that is gone.
-  delete (id: number, reassignTo: number | undefined): void {
-    const current = this.db.select().from(categories).where(eq(categories.id, id)).get()
-    if (current === undefined) throw notFound(`Category ${id}`)
-    const child = this.db.select({ id: categories.id }).from(categories).where(eq(categories.parentId, id)).get()
-    if (child !== undefined) throw conflict('category-has-children', `Category ${id} has subcategories; move or delete them first`)
-    if (reassignTo === id) throw invalidField('/querystring/reassignTo', 'must be another category')
-    if (reassignTo !== undefined && this.db.select({ id: categories.id }).from(categories).where(eq(categories.id, reassignTo)).get() === undefined) {
-      throw invalidField('/querystring/reassignTo', `category ${reassignTo} does not exist`)
+  async delete (id: number, reassignTo: number | undefined): Promise<void> {
+    if (await this.store.byId(id) === undefined) throw new NotFound(`Category ${id}`)
+    if (await this.store.hasChildren(id)) throw new Conflict('category-has-children', `Category ${id} has subcategories; move or delete them first`)
+    if (reassignTo === id) throw invalid('reassignTo', 'must be another category')
+    if (reassignTo !== undefined && await this.store.byId(reassignTo) === undefined) {
+      throw invalid('reassignTo', `category ${reassignTo} does not exist`)
     }
-    this.db.transaction((tx) => {
-      const used = tx.select({ id: articles.id }).from(articles).where(eq(articles.categoryId, id)).limit(1).get()
-      if (used !== undefined) {
-        if (reassignTo === undefined) throw conflict('category-not-empty', `Category ${id} still has articles; pass ?reassignTo=ID to move them`)
-        tx.update(articles).set({ categoryId: reassignTo, version: sql`${articles.version} + 1`, updatedAt: this.clock() })
-          .where(eq(articles.categoryId, id)).run()
+    await this.deps.storage.transaction(async () => {
+      if (await this.store.hasArticles(id)) {
+        if (reassignTo === undefined) throw new Conflict('category-not-empty', `Category ${id} still has articles; pass ?reassignTo=ID to move them`)
+        await this.store.moveArticles(id, reassignTo, this.deps.clock())
       }
-      tx.delete(categories).where(eq(categories.id, id)).run()
-      this.slugs.forgetAll('category', id)
+      await this.store.delete(id)
+      await this.deps.slugs.forgetAll('category', id)
     })
   }
 
-  private requireParent (parentId: number): void {
-    const parent = this.db.select({ id: categories.id }).from(categories).where(eq(categories.id, parentId)).get()
-    if (parent === undefined) throw invalidField('/body/parentId', `category ${parentId} does not exist`)
+  private async requireParent (parentId: number): Promise<void> {
+    if (await this.store.byId(parentId) === undefined) throw invalid('parentId', `category ${parentId} does not exist`)
   }
 
-  private slugTaken (slug: string, exceptId?: number): boolean {
-    const where = exceptId === undefined ? eq(categories.slug, slug) : and(eq(categories.slug, slug), ne(categories.id, exceptId))
-    return this.db.select({ id: categories.id }).from(categories).where(where).get() !== undefined ||
-      this.slugs.heldByOther('category', slug, exceptId)
+  private async slugTaken (slug: string, exceptId?: number): Promise<boolean> {
+    return await this.store.slugTaken(slug, exceptId) || await this.deps.slugs.heldByOther('category', slug, exceptId)
   }
 
-  private articleCounts (): Map<number, number> {
-    return new Map(this.counts.all({ now: this.clock() }).map(r => [r.categoryId, r.n]))
+  private async countOf (id: number): Promise<number> {
+    return (await this.store.publicCounts(this.deps.clock())).get(id) ?? 0
   }
 }
 
 function checkName (name: string): void {
-  if (hasBidiOverride(name)) throw invalidField('/body/name', 'must not contain bidi override characters')
-  if (name.trim() === '') throw invalidField('/body/name', 'must not be blank')
+  if (hasBidiOverride(name)) throw invalid('name', 'must not contain bidi override characters')
+  if (name.trim() === '') throw invalid('name', 'must not be blank')
 }
 
 function toApi (row: CategoryRow, articleCount: number): Category {

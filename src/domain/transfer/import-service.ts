@@ -1,17 +1,18 @@
 import { createHash } from 'node:crypto'
-import type Database from 'better-sqlite3'
-import { AjvCompiler } from '@fastify/ajv-compiler'
-import { sharedSchemas } from '../../http/schemas/index.ts'
 import { ArticleImportSchema, type ArticleImport, type ImportMediaItem, type ImportResult } from '../shapes/transfer.ts'
 import type { ArticleInput } from '../shapes/articles.ts'
 import type { MediaAttach } from '../shapes/media.ts'
-import { HttpProblem, conflict, invalidField, type ProblemItem } from '../errors.ts'
-import { ajvCustomOptions } from '../../http/options.ts'
+import { compileShape } from '../shapes/validate.ts'
+import type { Storage } from '../storage.ts'
+import { Conflict, DomainError, Invalid, invalid, nestedIn } from '../errors.ts'
 import { parseMediaUrl } from '../media/providers.ts'
 import { slugify, normalizeSlugInput, MAX_SLUG_LENGTH } from '../../text/index.ts'
-import { HAS_VIDEO_SQL } from '../media/media-service.ts'
-import type { Services } from '../../http/plugins/services.ts'
-import type { PendingIndex } from '../search/search-service.ts'
+import type { ArticleService } from '../articles/article-service.ts'
+import type { CategoryService } from '../taxonomy/category-service.ts'
+import type { MediaService } from '../media/media-service.ts'
+import type { SlugHistory } from '../slugs/slug-history.ts'
+import type { PendingIndex, SearchService } from '../search/search-service.ts'
+import type { ImportTarget } from './transfer-store.ts'
 import { ndjsonLines, type ByteSource } from './ndjson.ts'
 
 export interface ImportOptions {
@@ -27,69 +28,47 @@ export interface ImportOptions {
   onBatch?: (linesRead: number, result: ImportResult) => void
 }
 
-// A batch runs synchronously and holds the event loop while it does: at about 0.5 ms an
-// article on a 2-core machine, 100 lines keep every other request waiting some 50 ms, and
-// committing per 100 rather than per 1,000 costs little in WAL mode (a commit does not
-// sync) once the search index is written apart, 1,000 articles at a time
-// (bench/RESULTS.md, "Import").
+// A batch holds the event loop while it is written: at about 0.5 ms an article on a
+// 2-core machine, 100 lines keep every other request waiting some 50 ms, and committing
+// per 100 rather than per 1,000 costs little in WAL mode (a commit does not sync) once the
+// search index is written apart, 1,000 articles at a time (bench/RESULTS.md, "Import").
 export const IMPORT_DEFAULTS = { batchLines: 100, batchBytes: 4 * 1024 * 1024, maxLineBytes: 2 * 1024 * 1024, maxErrors: 100, indexEvery: 1000 }
 
 type Outcome = 'created' | 'updated' | 'unchanged'
+type LineError = ImportResult['errors'][number]['errors'][number]
 interface Pending { line: number, input: ArticleImport, hash: string }
-interface Validate { (data: unknown): boolean, errors?: Array<{ instancePath: string, message?: string, params: Record<string, unknown> }> | null }
-interface Existing { id: number, version: number, externalId: string | null }
 
 const ROLLBACK = Symbol('dry run')
 const DIGITS_ONLY = /^[0-9]+$/
 
+export interface ImportServiceOptions {
+  storage: Storage
+  articles: ArticleService
+  categories: CategoryService
+  media: MediaService
+  slugs: SlugHistory
+  search: SearchService
+}
+
 // POST /v1/import and `khabar import`: NDJSON lines upserted through the article,
 // media and taxonomy services, so every rule of POST /v1/articles applies and search
-// stays in sync. A batch runs synchronously in one transaction, never across an
-// await: the app shares one connection, and a request served while a batch waited
-// for the network would otherwise write inside it.
+// stays in sync. The stream is read between batches, never inside one: a batch is one
+// transaction, and each line in it a nested one (a savepoint), so a line that fails
+// leaves nothing behind and its neighbours are kept.
 export class ImportService {
-  private readonly validate: Validate
-  private readonly byExternalId: Database.Statement<[string], Existing>
-  private readonly bySlug: Database.Statement<[string], Existing>
-  private readonly mediaByUrl: Database.Statement<[string], number>
-  private readonly attachedOf: Database.Statement<[number], { mediaId: number, role: string, position: number }>
-  private readonly detachAll: Database.Statement<[number]>
-  private readonly attachOne: Database.Statement<[number, number, string, number]>
-  private readonly refreshHasVideo: Database.Statement<[number]>
-  private readonly upsertLine: (input: ArticleImport, hash: string) => { outcome: Outcome, id: number }
-  private readonly byLineHash: Database.Statement<[string], Existing>
-  private readonly alreadyImported: Database.Statement<[string], number>
-  private readonly remember: Database.Statement<[{ id: number, hash: string }]>
+  // A line is checked exactly as the body of POST /v1/articles is.
+  private readonly validate = compileShape<ArticleImport>(ArticleImportSchema)
 
-  constructor (private readonly sqlite: Database.Database, private readonly services: Services) {
-    // The app's own ajv settings (unknown fields refused, no coercion of body values)
-    // over the shared schemas, so a line is checked exactly as POST /v1/articles is.
-    const compile = AjvCompiler()(sharedSchemas as any, { customOptions: { ...ajvCustomOptions, coerceTypes: false } })
-    this.validate = compile({ schema: ArticleImportSchema, method: 'POST', url: '/v1/import', httpPart: 'body' }) as Validate
-    const cols = 'id, version, external_id AS externalId'
-    this.byExternalId = sqlite.prepare(`SELECT ${cols} FROM articles WHERE external_id = ?`)
-    this.bySlug = sqlite.prepare(`SELECT ${cols} FROM articles WHERE slug = ?`)
-    this.byLineHash = sqlite.prepare(`SELECT ${cols} FROM articles WHERE id = (SELECT article_id FROM import_state WHERE line_hash = ? LIMIT 1)`)
-    this.mediaByUrl = sqlite.prepare('SELECT id FROM media WHERE url = ?').pluck() as Database.Statement<[string], number>
-    this.attachedOf = sqlite.prepare('SELECT media_id AS mediaId, role, position FROM article_media WHERE article_id = ? ORDER BY position, media_id')
-    this.detachAll = sqlite.prepare('DELETE FROM article_media WHERE article_id = ?')
-    this.attachOne = sqlite.prepare('INSERT INTO article_media (article_id, media_id, role, position) VALUES (?, ?, ?, ?)')
-    this.refreshHasVideo = sqlite.prepare(`${HAS_VIDEO_SQL} WHERE id = ?`)
-    // A row of import_state is deleted when its article's version moves (migration 0006).
-    this.alreadyImported = sqlite.prepare(`SELECT article_id FROM import_state
-      WHERE line_hash = ? AND epoch = (SELECT value FROM catalog_epoch WHERE id = 1) LIMIT 1`).pluck() as Database.Statement<[string], number>
-    this.remember = sqlite.prepare(`INSERT INTO import_state (article_id, line_hash, version, epoch)
-      SELECT @id, @hash, a.version, (SELECT value FROM catalog_epoch WHERE id = 1) FROM articles a WHERE a.id = @id
-      ON CONFLICT (article_id) DO UPDATE SET line_hash = excluded.line_hash, version = excluded.version, epoch = excluded.epoch`)
-    // Called inside the batch's transaction, this is a savepoint: a line that fails
-    // leaves nothing behind, and its neighbours are kept.
-    this.upsertLine = sqlite.transaction((input: ArticleImport, hash: string) => this.upsert(input, hash))
+  constructor (private readonly deps: ImportServiceOptions) {}
+
+  private get store (): Storage['imports'] {
+    return this.deps.storage.imports
   }
 
   async run (source: ByteSource, options: ImportOptions = {}): Promise<ImportResult> {
     const opts = { ...IMPORT_DEFAULTS, ...options }
     const result: ImportResult = { created: 0, updated: 0, unchanged: 0, failed: 0, errors: [], moreErrors: 0, dryRun: opts.dryRun === true }
-    const fail = (line: number, errors: ProblemItem[]): void => {
+    const fail = (line: number, errors: LineError[]): void => {
       result.failed++
       result.errors.push({ line, errors })
       // Lines fail in reading order and at commit: keep the lowest line numbers.
@@ -102,16 +81,16 @@ export class ImportService {
     let batchBytes = 0
     let linesRead = 0
     // The committed articles the search index has yet to take, indexed a thousand or so at
-    // a time (see SearchService.collect), and whatever is left when the import ends, however
+    // a time (SearchService.indexPending), and whatever is left when the import ends, however
     // it ends. Until then a search may miss them; a crash in between is mended at the next
-    // start (indexStale).
+    // start (SearchService.catchUp).
     const toIndex: PendingIndex = new Map()
-    const flush = (): void => {
-      this.commit(batch, result, fail, result.dryRun, toIndex)
+    const flush = async (): Promise<void> => {
+      await this.commit(batch, result, fail, result.dryRun, toIndex)
       batch = []
       batchBytes = 0
       if (toIndex.size >= opts.indexEvery) {
-        this.services.search.indexPending(toIndex)
+        await this.deps.search.indexPending(toIndex)
         toIndex.clear()
       }
       opts.onBatch?.(linesRead, result)
@@ -126,7 +105,7 @@ export class ImportService {
         // A line already imported, byte for byte, into an article nobody has changed since:
         // the answer is known without parsing it (a re-import of a whole archive).
         const hash = createHash('sha256').update(raw.text).digest('base64')
-        if (this.alreadyImported.get(hash) !== undefined) {
+        if (await this.store.alreadyImported(hash)) {
           result.unchanged++
           continue
         }
@@ -138,106 +117,100 @@ export class ImportService {
         batch.push({ line: raw.line, input: parsed.input, hash })
         batchBytes += raw.bytes
         if (batch.length >= opts.batchLines || batchBytes >= opts.batchBytes) {
-          flush()
+          await flush()
           // A stream that is ahead of the import never makes the loop wait for I/O, so the
           // batches would follow each other without a break: let other requests in.
           await new Promise(resolve => setImmediate(resolve))
         }
       }
-      if (batch.length > 0) flush()
+      if (batch.length > 0) await flush()
     } finally {
-      if (toIndex.size > 0) this.services.search.indexPending(toIndex)
+      if (toIndex.size > 0) await this.deps.search.indexPending(toIndex)
     }
     result.errors.sort((a, b) => a.line - b.line)
     return result
   }
 
-  private parse (text: string): { input: ArticleImport } | { errors: ProblemItem[] } {
+  private parse (text: string): { input: ArticleImport } | { errors: LineError[] } {
     let data: unknown
     try {
       data = JSON.parse(text)
     } catch (err) {
       return { errors: [{ path: '', message: `is not JSON: ${(err as Error).message}` }] }
     }
-    if (this.validate(data)) return { input: data as ArticleImport }
-    return {
-      // ajv sets errors, each with a message, whenever it returns false.
-      errors: (this.validate.errors as NonNullable<Validate['errors']>).map(e => {
-        // A required or unknown property points at itself rather than at its parent.
-        const name = e.params.missingProperty ?? e.params.additionalProperty
-        return { path: `${e.instancePath}${typeof name === 'string' ? `/${name}` : ''}`, message: e.message as string }
-      })
-    }
+    const checked = this.validate(data)
+    return 'value' in checked ? { input: checked.value } : checked
   }
 
-  private commit (batch: Pending[], result: ImportResult, fail: (line: number, errors: ProblemItem[]) => void, dryRun: boolean, toIndex: PendingIndex): void {
+  private async commit (batch: Pending[], result: ImportResult, fail: (line: number, errors: LineError[]) => void, dryRun: boolean, toIndex: PendingIndex): Promise<void> {
     // Counted apart and added once the batch is in: a batch that fails as a whole
     // (the disk, not a line) leaves no count behind.
     const tally = { created: 0, updated: 0, unchanged: 0 }
-    const failures: Array<[number, ProblemItem[]]> = []
+    const failures: Array<[number, LineError[]]> = []
+    const pending: PendingIndex = new Map()
     try {
-      this.sqlite.transaction(() => {
-        const pending = this.services.search.collect(() => {
-          for (const { line, input, hash } of batch) {
-            try {
-              const { outcome, id } = this.upsertLine(input, hash)
-              this.remember.run({ id, hash })
-              tally[outcome]++
-            } catch (err) {
-              failures.push([line, lineErrors(err)])
-            }
+      await this.deps.storage.transaction(async () => {
+        for (const { line, input, hash } of batch) {
+          // The line's own articles to index, kept only once the line is in.
+          const index: PendingIndex = new Map()
+          try {
+            const { outcome, id } = await this.deps.storage.transaction(async () => await this.upsert(input, hash, index))
+            await this.store.remember(id, hash)
+            tally[outcome]++
+            for (const [id, text] of index) pending.set(id, text)
+          } catch (err) {
+            failures.push([line, lineErrors(err)])
           }
-        })
+        }
         if (dryRun) throw ROLLBACK
-        for (const [id, text] of pending) toIndex.set(id, text)
-      })()
+      })
     } catch (err) {
       if (err !== ROLLBACK) throw err
     }
+    if (!dryRun) for (const [id, text] of pending) toIndex.set(id, text)
     result.created += tally.created
     result.updated += tally.updated
     result.unchanged += tally.unchanged
     for (const [line, errors] of failures) fail(line, errors)
   }
 
-  private upsert (line: ArticleImport, hash: string): { outcome: Outcome, id: number } {
-    const { articles } = this.services
-    const existing = this.find(line, hash)
-    const input = this.articleInput(line)
-    const media = this.resolveMedia(line.media ?? [])
+  private async upsert (line: ArticleImport, hash: string, index: PendingIndex): Promise<{ outcome: Outcome, id: number }> {
+    const existing = await this.find(line, hash)
+    const input = await this.articleInput(line)
+    const media = await this.resolveMedia(line.media ?? [])
     if (existing === undefined) {
-      const id = articles.createRow({ ...input, title: line.title })
-      if (media.length > 0) this.attach(id, media)
+      const id = await this.deps.articles.createRow({ ...input, title: line.title }, { index })
+      if (media.length > 0) await this.deps.articles.attachMedia(id, media)
       return { outcome: 'created', id }
     }
-    const mediaChanged = !sameMedia(this.attachedOf.all(existing.id), media)
-    const article = articles.update(existing.id, input, undefined)
+    const mediaChanged = !sameMedia(await this.deps.storage.media.attachments(existing.id), media)
+    const article = await this.deps.articles.update(existing.id, input, undefined, { index })
     const bumped = article.version !== existing.version
     if (mediaChanged) {
       // One line, one new version: the media ride along with a change of the fields,
       // or make the change themselves through setMedia.
-      if (bumped) this.attach(existing.id, media)
-      else articles.setMedia(existing.id, media)
+      if (bumped) await this.deps.articles.attachMedia(existing.id, media)
+      else await this.deps.articles.setMedia(existing.id, media)
     }
     return { outcome: bumped || mediaChanged ? 'updated' : 'unchanged', id: existing.id }
   }
 
   // The article the line is about: by externalId, else by slug. A slug held by an
   // article that came from elsewhere (another externalId) is another article.
-  private find (line: ArticleImport, hash: string): Existing | undefined {
+  private async find (line: ArticleImport, hash: string): Promise<ImportTarget | undefined> {
     if (line.externalId != null) {
-      const found = this.byExternalId.get(line.externalId)
+      const found = await this.store.byExternalId(line.externalId)
       if (found !== undefined) return found
     }
     // A line that names no article (no externalId, no slug) is the article the same line
     // made before, if any: running a file again never makes its articles twice.
-    if (line.slug === undefined) return line.externalId == null ? this.byLineHash.get(hash) : undefined
+    if (line.slug === undefined) return line.externalId == null ? await this.store.byLineHash(hash) : undefined
     const slug = slugify(normalizeSlugInput(line.slug), MAX_SLUG_LENGTH)
     // A digits-only slug is refused when the article is made; it never names one.
     if (DIGITS_ONLY.test(slug)) return undefined
-    const found = this.bySlug.get(slug)
+    const found = await this.store.bySlug(slug)
     if (found !== undefined && line.externalId != null && found.externalId !== null) {
-      throw conflict('slug-taken', `The slug "${slug}" belongs to article ${found.id}, imported as "${found.externalId}"`)
+      throw new Conflict('slug-taken', `The slug "${slug}" belongs to article ${found.id}, imported as "${found.externalId}"`)
     }
     return found
   }
@@ -246,9 +219,9 @@ export class ImportService {
   // POST /v1/articles would give it, so an import makes the article look as if it had
   // been created from the line. slug and externalId identify it and are kept, and
   // publishedAt left out keeps the time it was first published.
-  private articleInput (line: ArticleImport): ArticleInput {
+  private async articleInput (line: ArticleImport): Promise<ArticleInput> {
     if (line.category !== undefined && line.categoryId !== undefined) {
-      throw invalidField('/category', 'give category or categoryId, not both')
+      throw invalid('category', 'give category or categoryId, not both')
     }
     const input: ArticleInput = {
       title: line.title,
@@ -257,7 +230,7 @@ export class ImportService {
       body: line.body ?? '',
       lang: line.lang ?? 'ar',
       status: line.status ?? 'draft',
-      categoryId: line.category === undefined ? line.categoryId ?? null : this.categoryId(line.category),
+      categoryId: line.category === undefined ? line.categoryId ?? null : await this.categoryId(line.category),
       tags: line.tags ?? [],
       author: line.author ?? null,
       source: line.source ?? null,
@@ -270,46 +243,41 @@ export class ImportService {
     return input
   }
 
-  private categoryId (slug: string | null): number | null {
+  private async categoryId (slug: string | null): Promise<number | null> {
     if (slug === null) return null
-    const { categories } = this.services
     const clean = slugify(normalizeSlugInput(slug), MAX_SLUG_LENGTH)
-    if (clean === '' || DIGITS_ONLY.test(clean)) throw invalidField('/category', 'must be a slug with at least one letter')
+    if (clean === '' || DIGITS_ONLY.test(clean)) throw invalid('category', 'must be a slug with at least one letter')
     // A slug the category had before still names it (as GET /v1/categories/{slug} follows
     // it), so an archive exported before a rename imports into the renamed category. A
     // new one is named after its slug (which slugify has cleaned of anything a name may
     // not hold) until an editor renames it.
-    return categories.find(clean)?.id ?? this.services.slugs.resolve('category', clean) ??
-      categories.create({ name: clean.replace(/-/g, ' '), slug: clean }).id
+    return (await this.deps.categories.find(clean))?.id ?? await this.deps.slugs.resolve('category', clean) ??
+      (await this.deps.categories.create({ name: clean.replace(/-/g, ' '), slug: clean })).id
   }
 
   // The media of a line as attachments, creating the items whose URL is new.
-  private resolveMedia (items: ImportMediaItem[]): MediaAttach {
+  private async resolveMedia (items: ImportMediaItem[]): Promise<MediaAttach> {
     const seen = new Set<string>()
     let featured = 0
-    return items.map((item, i) => {
+    const out: MediaAttach = []
+    for (const [i, item] of items.entries()) {
       const url = parseMediaUrl(item.url)
-      if (url === null) throw invalidField(`/media/${i}/url`, 'must be an absolute http or https URL')
-      if (seen.has(url.href)) throw invalidField(`/media/${i}/url`, 'is listed twice')
+      if (url === null) throw invalid(`media/${i}/url`, 'must be an absolute http or https URL')
+      if (seen.has(url.href)) throw invalid(`media/${i}/url`, 'is listed twice')
       seen.add(url.href)
       const { role = 'inline', position = i, ...fields } = item
-      if (role === 'featured' && ++featured > 1) throw invalidField(`/media/${i}/role`, 'at most one item may be featured')
-      let mediaId = this.mediaByUrl.get(url.href)
+      if (role === 'featured' && ++featured > 1) throw invalid(`media/${i}/role`, 'at most one item may be featured')
+      let mediaId = await this.deps.media.idByUrl(url.href)
       if (mediaId === undefined) {
         try {
-          mediaId = this.services.media.createId(fields)
+          mediaId = await this.deps.media.createId(fields)
         } catch (err) {
-          throw rebase(err, `/media/${i}`)
+          throw nestedIn(err, `media/${i}`)
         }
       }
-      return { mediaId, role, position }
-    })
-  }
-
-  private attach (articleId: number, media: MediaAttach): void {
-    this.detachAll.run(articleId)
-    for (const m of media) this.attachOne.run(articleId, m.mediaId, m.role, m.position as number)
-    this.refreshHasVideo.run(articleId)
+      out.push({ mediaId, role, position })
+    }
+    return out
   }
 }
 
@@ -319,20 +287,11 @@ function sameMedia (current: Array<{ mediaId: number, role: string, position: nu
   return current.length === sorted.length && current.every((m, i) => key(m) === key(sorted[i]))
 }
 
-// A service error points into a request body (/body/title); a line's errors point
-// into the line (/title, /media/0/url).
-function rebase (err: unknown, prefix: string): unknown {
-  if (!(err instanceof HttpProblem) || err.errors === undefined) return err
-  const errors = err.errors.map(e => ({ path: e.path.replace(/^\/body(?=\/|$)/, prefix), message: e.message }))
-  return new HttpProblem(err.status, err.code, err.title, err.message, { errors })
-}
-
-// What a failed line reports: the services' refusals are the line's fault. Anything
-// else (a full disk, a broken database) stops the import.
-function lineErrors (err: unknown): ProblemItem[] {
-  if (err instanceof HttpProblem) {
-    const problem = rebase(err, '') as HttpProblem
-    return problem.errors ?? [{ path: '', message: problem.message }]
-  }
+// What a failed line reports, each error pointing into the line (/title, /media/0/url):
+// the services' refusals are the line's fault. Anything else (a full disk, a broken
+// database) stops the import.
+function lineErrors (err: unknown): LineError[] {
+  if (err instanceof Invalid) return err.fields.map(f => ({ path: `/${f.field}`.replace(/^\/$/, ''), message: f.message }))
+  if (err instanceof DomainError) return [{ path: '', message: err.message }]
   throw err
 }

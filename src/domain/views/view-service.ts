@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
-import type Database from 'better-sqlite3'
-import { notFound } from '../errors.ts'
+import type { ViewStats } from '../shapes/views.ts'
+import type { Storage } from '../storage.ts'
+import { NotFound } from '../errors.ts'
 import { isPubliclyReadable } from '../articles/visibility.ts'
 import { parseIdOrSlug } from '../slugs/choose-slug.ts'
 import type { Clock } from '../clock.ts'
@@ -12,7 +13,7 @@ export const dayOf = (ms: number): number => Math.floor(ms / DAY_MS)
 export const dateOfDay = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 10)
 
 export interface ViewOptions {
-  // How often buffered counts are written (API.md: within one second).
+  // How often buffered counts are written: a view reaches the counts within a second.
   flushIntervalMs: number
   // How many (article, client) pairs are remembered for dedupe; the oldest are forgotten first.
   dedupeEntries: number
@@ -30,62 +31,32 @@ export const DEFAULT_VIEW_OPTIONS: ViewOptions = {
   sliceRows: 500
 }
 
-interface Visibility { id: number, status: string, publishedAt: number | null, deletedAt: number | null }
-
-export interface ViewStats {
-  total: number
-  last24h: number
-  last7d: number
-  last30d: number
-  daily: Array<{ date: string, views: number }>
-}
-
 // Counts views in memory, acknowledges at once, and writes the counts in batches.
 export class ViewService {
   private buffer = new Map<number, number>()
   private inflight: Array<[number, number]> = []
   private readonly seen: LRUCache<string, number>
   private timer: NodeJS.Timeout | undefined
-  private readonly addTotal: Database.Statement<[number, number]>
-  private readonly addDaily: Database.Statement<[number, number, number]>
-  private readonly dailyOf: Database.Statement<[number, number], { day: number, views: number }>
-  private readonly writeBatch: (rows: Array<[number, number]>, day: number) => void
-  private readonly visibilityById: Database.Statement<[number], Visibility>
-  private readonly visibilityBySlug: Database.Statement<[string], Visibility>
+  private readonly options: ViewOptions
+  // Flushes written in full, for tests and the bench.
   flushes = 0
+  // The slices of the timer's flush still being written.
+  private writing: Promise<void> = Promise.resolve()
+  private slicing = false
 
-  constructor (
-    sqlite: Database.Database,
-    private readonly clock: Clock,
-    private readonly queries: ArticleQueries,
-    private readonly options: ViewOptions = DEFAULT_VIEW_OPTIONS
-  ) {
+  constructor (private readonly deps: { storage: Storage, clock: Clock, queries: ArticleQueries, views?: Partial<ViewOptions> }) {
+    this.options = { ...DEFAULT_VIEW_OPTIONS, ...deps.views }
     // Bounded: a flood of made-up clients evicts old entries instead of growing memory.
     // Each entry is a 22-character key and a number, about 150 bytes with the LRU's bookkeeping.
-    this.seen = new LRUCache({ max: options.dedupeEntries })
-    const visibility = 'SELECT id, status, published_at AS publishedAt, deleted_at AS deletedAt FROM articles'
-    this.visibilityById = sqlite.prepare(`${visibility} WHERE id = ?`)
-    this.visibilityBySlug = sqlite.prepare(`${visibility} WHERE slug = ?`)
-    this.addTotal = sqlite.prepare('UPDATE articles SET views = views + ? WHERE id = ?')
-    this.addDaily = sqlite.prepare(`INSERT INTO article_views_daily (article_id, day, views) VALUES (?, ?, ?)
-      ON CONFLICT (article_id, day) DO UPDATE SET views = views + excluded.views`)
-    this.dailyOf = sqlite.prepare('SELECT day, views FROM article_views_daily WHERE article_id = ? AND day >= ? ORDER BY day')
-    this.writeBatch = sqlite.transaction((rows: Array<[number, number]>, day: number) => {
-      for (const [id, n] of rows) {
-        // The article may have been deleted for good since the view was counted.
-        if (this.addTotal.run(n, id).changes === 1) this.addDaily.run(id, day, n)
-      }
-    })
+    this.seen = new LRUCache({ max: this.options.dedupeEntries })
   }
 
   // Counts a view of a visible article by a client (address + user agent). Returns
   // whether it counted (false: the same client saw it less than 30 minutes ago).
-  record (idOrSlug: string, address: string, userAgent: string): boolean {
-    const key0 = parseIdOrSlug(idOrSlug)
-    // Only what visibility needs: the full row (a 3 KB body) would double the cost of a view.
-    const row = 'id' in key0 ? this.visibilityById.get(key0.id) : this.visibilityBySlug.get(key0.slug)
-    const now = this.clock()
-    if (row === undefined || row.status !== 'published' || !isPubliclyReadable(row, now)) throw notFound(`Article ${idOrSlug}`)
+  async record (idOrSlug: string, address: string, userAgent: string): Promise<boolean> {
+    const row = await this.deps.storage.articles.visibility(parseIdOrSlug(idOrSlug))
+    const now = this.deps.clock()
+    if (row === undefined || row.status !== 'published' || !isPubliclyReadable(row, now)) throw new NotFound(`Article ${idOrSlug}`)
     const client = createHash('sha256').update(address).update('\n').update(userAgent).digest('base64url').slice(0, 16)
     const key = `${row.id}:${client}`
     const until = this.seen.get(key)
@@ -112,25 +83,26 @@ export class ViewService {
   }
 
   // Everything buffered, written now (at shutdown, and in tests).
-  flush (): void {
+  async flush (): Promise<void> {
     const rows = [...this.inflight, ...this.buffer]
     this.inflight = []
     this.buffer = new Map()
     if (rows.length === 0) return
-    this.writeBatch(rows, dayOf(this.clock()))
+    await this.deps.storage.views.add(rows, dayOf(this.deps.clock()))
     this.flushes++
   }
 
-  close (): void {
+  async close (): Promise<void> {
     clearInterval(this.timer)
-    this.flush()
+    await this.writing
+    await this.flush()
   }
 
-  stats (idOrSlug: string, viewer: Viewer): ViewStats {
-    const article = this.queries.get(idOrSlug, viewer)
-    const now = this.clock()
+  async stats (idOrSlug: string, viewer: Viewer): Promise<ViewStats> {
+    const article = await this.deps.queries.get(idOrSlug, viewer)
+    const now = this.deps.clock()
     const today = dayOf(now)
-    const byDay = new Map(this.dailyOf.all(article.id, today - 29).map(r => [r.day, r.views]))
+    const byDay = new Map((await this.deps.storage.views.daily(article.id, today - 29)).map(r => [r.day, r.views]))
     const daily: ViewStats['daily'] = []
     let last7d = 0
     let last30d = 0
@@ -149,20 +121,24 @@ export class ViewService {
     }
   }
 
-  // The timer's flush: everything buffered so far, one slice per event-loop turn.
+  // The timer's flush: everything buffered so far, one slice per event-loop turn. The
+  // first slice is written at once; views buffered meanwhile join the slices in flight.
   flushSoon (): void {
     if (this.buffer.size === 0) return
     this.inflight.push(...this.buffer)
     this.buffer = new Map()
-    const day = dayOf(this.clock())
-    const step = (): void => {
-      // close() may have written the rest already.
-      if (this.inflight.length === 0) return
-      this.writeBatch(this.inflight.splice(0, this.options.sliceRows), day)
-      if (this.inflight.length > 0) setImmediate(step)
+    if (this.slicing) return
+    this.slicing = true
+    this.writing = this.writeSlices(dayOf(this.deps.clock())).finally(() => { this.slicing = false })
+  }
+
+  private async writeSlices (day: number): Promise<void> {
+    // close() may have written the rest already.
+    while (this.inflight.length > 0) {
+      await this.deps.storage.views.add(this.inflight.splice(0, this.options.sliceRows), day)
+      if (this.inflight.length > 0) await new Promise(resolve => setImmediate(resolve))
       else this.flushes++
     }
-    step()
   }
 }
 

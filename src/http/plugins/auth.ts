@@ -1,7 +1,8 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify'
-import { forbidden, unauthorized } from '../../domain/errors.ts'
-import type { Principal, Role } from '../../domain/keys/key-service.ts'
+import { forbidden, unauthorized } from '../problems.ts'
+import type { Principal } from '../../domain/keys/key-service.ts'
+import type { Role } from '../../domain/enums.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -23,7 +24,7 @@ export default fp(async function auth (app: FastifyInstance) {
     if (header === undefined) return
     const match = BEARER.exec(header)
     if (match === null) throw unauthorized('Authorization must be "Bearer <key>"')
-    const principal = app.services.keys.authenticate(match[1])
+    const principal = await app.services.keys.authenticate(match[1])
     if (principal === null) throw unauthorized('The key is unknown or revoked')
     request.principal = principal
   })
@@ -31,4 +32,4 @@ export default fp(async function auth (app: FastifyInstance) {
     if (request.principal === null) throw unauthorized('This needs a key: Authorization: Bearer <key>')
     if (role === 'admin' && request.principal.role !== 'admin') throw forbidden('This needs an admin key')
   })
-}, { name: 'auth', dependencies: ['services'] })
+}, { name: 'auth', dependencies: ['khabar'] })

@@ -1,6 +1,5 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { PublicCache } from '../public-cache.ts'
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -8,9 +7,6 @@ declare module 'fastify' {
     // the ETag also works as If-Match on a PATCH.
     etagPrefix: string
     fromCache: boolean
-  }
-  interface FastifyInstance {
-    publicCache: PublicCache
   }
 }
 
@@ -46,15 +42,14 @@ function notModified (request: FastifyRequest, reply: FastifyReply, etag: string
 // anyone may read, and never for a response that depended on a key. Public
 // answers are also kept, finished, in the response cache and replayed from there.
 export default fp(async function httpCache (app: FastifyInstance) {
-  const cache = new PublicCache(app.database.sqlite, app.clock)
-  app.decorate('publicCache', cache)
+  const cache = app.khabar.publicCache
   app.decorateReply('etagPrefix', '')
   app.decorateReply('fromCache', false)
 
   // Runs after auth: a key-holder is never answered from the public cache.
   app.addHook('onRequest', async (request, reply) => {
     if (request.method !== 'GET' || request.principal !== null) return
-    const hit = cache.get(request.url)
+    const hit = await cache.get(request.url)
     if (hit === undefined) return
     reply.fromCache = true
     reply.headers(hit.headers)
@@ -80,8 +75,8 @@ export default fp(async function httpCache (app: FastifyInstance) {
         const value = reply.getHeader(name)
         if (value !== undefined) headers[name] = String(value)
       }
-      cache.set(request.url, payload, headers)
+      await cache.set(request.url, payload, headers)
     }
     return notModified(request, reply, etag) ? '' : payload
   })
-}, { name: 'http-cache', dependencies: ['auth', 'services'] })
+}, { name: 'http-cache', dependencies: ['auth', 'khabar'] })

@@ -2,7 +2,7 @@ import fp from 'fastify-plugin'
 import rateLimit, { type RateLimitOptions } from '@fastify/rate-limit'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Config } from '../../config.ts'
-import { HttpProblem } from '../../domain/errors.ts'
+import { HttpProblem } from '../problems.ts'
 
 type Limiter = ReturnType<FastifyInstance['rateLimit']>
 
@@ -26,7 +26,7 @@ export default fp(async function rateLimitPlugin (app: FastifyInstance, opts: { 
     // (cached reads would go uncounted). Ours below is global and registered first.
     global: false,
     keyGenerator: (request) => request.ip,
-    errorResponseBuilder: (request, context) => new HttpProblem(429, 'rate-limited', 'Too Many Requests',
+    errorResponseBuilder: (request, context) => new HttpProblem(429, 'rate-limited',
       `At most ${context.max} ${kind(request)} a minute from one address; try again in ${context.after}`)
   })
 

@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
-import { HttpProblem } from '../../domain/errors.ts'
+import { HttpProblem } from '../problems.ts'
 
 // Query strings are short: filters, a cursor, include and fields lists. Anything longer
 // is refused before a hook or a validator spends time on it.
@@ -10,7 +10,7 @@ export default fp(async function requestLimits (app: FastifyInstance) {
   app.addHook('onRequest', async (request) => {
     const start = request.url.indexOf('?')
     if (start !== -1 && request.url.length - start - 1 > MAX_QUERY_LENGTH) {
-      throw new HttpProblem(414, 'uri-too-long', 'URI Too Long', `The query string is longer than ${MAX_QUERY_LENGTH} characters`)
+      throw new HttpProblem(414, 'uri-too-long', `The query string is longer than ${MAX_QUERY_LENGTH} characters`)
     }
   })
 }, { name: 'request-limits' })

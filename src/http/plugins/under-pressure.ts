@@ -2,7 +2,7 @@ import fp from 'fastify-plugin'
 import underPressure from '@fastify/under-pressure'
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../../config.ts'
-import { HttpProblem } from '../../domain/errors.ts'
+import { HttpProblem } from '../problems.ts'
 
 export const RETRY_AFTER_SECONDS = 10
 // How often the plugin samples the event loop delay (its default).
@@ -25,7 +25,7 @@ export default fp(async function underPressurePlugin (app: FastifyInstance, opts
     exposeStatusRoute: false,
     pressureHandler: async (request) => {
       if (request.routeOptions.url === '/health' || Date.now() < from) return
-      throw new HttpProblem(503, 'overloaded', 'Service Unavailable',
+      throw new HttpProblem(503, 'overloaded',
         `The server is overloaded; try again in ${RETRY_AFTER_SECONDS} seconds`,
         { headers: { 'retry-after': String(RETRY_AFTER_SECONDS) } })
     }

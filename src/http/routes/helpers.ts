@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Viewer } from '../../domain/articles/article-queries.ts'
-import { ref } from '../../domain/shapes/common.ts'
+import { ref } from '../schemas/common.ts'
 
 export const viewerOf = (request: FastifyRequest): Viewer => ({ editor: request.principal !== null })
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
-import { problemBody } from '../../domain/errors.ts'
-import { ref } from '../../domain/shapes/common.ts'
+import { problemBody } from '../problems.ts'
+import { ref } from '../schemas/common.ts'
 
 const Status = {
   type: 'object',
@@ -35,7 +35,7 @@ export default async function operationsRoutes (app: FastifyInstance): Promise<v
   }, async (request, reply) => {
     reply.header('cache-control', 'no-store')
     try {
-      app.database.sqlite.prepare('SELECT 1').get()
+      await app.khabar.storage.ping()
     } catch (err) {
       request.log.error({ err }, 'database not ready')
       return await reply.code(503).type('application/problem+json').send(problemBody(503, 'not-ready', 'The database does not answer', request.url))

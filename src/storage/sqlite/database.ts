@@ -11,12 +11,12 @@ export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url))
 
 export type Db = BetterSQLite3Database<typeof schema>
 
-export interface Database_ {
+export interface Connection {
   sqlite: Database.Database
   db: Db
 }
 
-export function openDatabase (path: string): Database_ {
+export function openDatabase (path: string): Connection {
   if (path !== ':memory:' && !path.startsWith('file:')) {
     mkdirSync(dirname(resolve(path)), { recursive: true })
   }

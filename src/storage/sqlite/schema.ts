@@ -1,4 +1,6 @@
 import { sql } from 'drizzle-orm'
+import type { ArticleRow, CategoryRow, KeyRow, MediaRow, TagRow } from '../../domain/rows.ts'
+import { ARTICLE_STATUSES, MEDIA_KINDS, MEDIA_PROVIDERS, MEDIA_ROLES, ROLES, SLUG_KINDS } from '../../domain/enums.ts'
 import { sqliteTable, integer, text, index, uniqueIndex, primaryKey, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core'
 
 // The one place the database shape is declared. Times are milliseconds since the
@@ -37,7 +39,7 @@ export const articles = sqliteTable('articles', {
   excerpt: text('excerpt'),
   body: text('body').notNull().default(''),
   lang: text('lang').notNull().default('ar'),
-  status: text('status', { enum: ['draft', 'published', 'archived'] }).notNull().default('draft'),
+  status: text('status', { enum: ARTICLE_STATUSES }).notNull().default('draft'),
   publishedAt: integer('published_at'),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
@@ -80,8 +82,8 @@ export const articleTags = sqliteTable('article_tags', {
 export const media = sqliteTable('media', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   url: text('url').notNull(),
-  kind: text('kind', { enum: ['video', 'image', 'audio', 'embed', 'document'] }).notNull(),
-  provider: text('provider', { enum: ['youtube', 'vimeo', 'dailymotion', 'facebook', 'x', 'soundcloud', 'other'] }).notNull(),
+  kind: text('kind', { enum: MEDIA_KINDS }).notNull(),
+  provider: text('provider', { enum: MEDIA_PROVIDERS }).notNull(),
   embedUrl: text('embed_url'),
   title: text('title'),
   caption: text('caption'),
@@ -102,7 +104,7 @@ export const media = sqliteTable('media', {
 export const articleMedia = sqliteTable('article_media', {
   articleId: integer('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),
   mediaId: integer('media_id').notNull().references(() => media.id, { onDelete: 'cascade' }),
-  role: text('role', { enum: ['featured', 'inline', 'gallery'] }).notNull(),
+  role: text('role', { enum: MEDIA_ROLES }).notNull(),
   position: integer('position').notNull().default(0)
 }, (t) => [
   primaryKey({ columns: [t.articleId, t.mediaId] }),
@@ -112,7 +114,7 @@ export const articleMedia = sqliteTable('article_media', {
 export const apiKeys = sqliteTable('api_keys', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   name: text('name').notNull(),
-  role: text('role', { enum: ['editor', 'admin'] }).notNull(),
+  role: text('role', { enum: ROLES }).notNull(),
   // sha256 of the key; the key itself is never stored.
   hash: text('hash').notNull(),
   // The first characters of the key, so people can tell keys apart in lists.
@@ -124,11 +126,16 @@ export const apiKeys = sqliteTable('api_keys', {
   uniqueIndex('api_keys_hash_unique').on(t.hash)
 ])
 
-export type ArticleRow = typeof articles.$inferSelect
-export type CategoryRow = typeof categories.$inferSelect
-export type TagRow = typeof tags.$inferSelect
-export type MediaRow = typeof media.$inferSelect
-export type ApiKeyRow = typeof apiKeys.$inferSelect
+// The rows the domain works with (src/domain/rows.ts) are exactly what these tables
+// infer: a column added, renamed or retyped on one side and not the other fails to compile.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
+export const ROWS_MATCH: [
+  Same<typeof articles.$inferSelect, ArticleRow>,
+  Same<typeof categories.$inferSelect, CategoryRow>,
+  Same<typeof tags.$inferSelect, TagRow>,
+  Same<typeof media.$inferSelect, MediaRow>,
+  Same<typeof apiKeys.$inferSelect, KeyRow>
+] = [true, true, true, true, true]
 
 // Views per article per UTC day (day = days since the epoch): enough for the
 // 24h/7d/30d windows and the daily series, at one row per article per day read.
@@ -159,7 +166,7 @@ export const articleRevisions = sqliteTable('article_revisions', {
 // Slugs a resource had before: they keep leading to it (301) and stay reserved for it
 // until freed explicitly.
 export const slugHistory = sqliteTable('slug_history', {
-  kind: text('kind', { enum: ['article', 'category', 'tag'] }).notNull(),
+  kind: text('kind', { enum: SLUG_KINDS }).notNull(),
   slug: text('slug').notNull(),
   targetId: integer('target_id').notNull(),
   createdAt: integer('created_at').notNull()

@@ -6,7 +6,7 @@ const TITLE = 'قوات النظام تبدأ حملة على داعش جنوب 
 const SLUG = 'قوات-النظام-تبدأ-حملة-على-داعش-جنوب-دمشق-فيديو'
 const NOW = '2026-11-26T12:00:00.000Z'
 
-test('POST creates an article: 201, Location, the Arabic title byte for byte, the ARABIC.md slug', async (t) => {
+test('POST creates an article: 201, Location, the Arabic title byte for byte, the docs/ARABIC.md slug', async (t) => {
   const app = await build(t)
   const res = await app.inject({
     method: 'POST',

@@ -60,7 +60,7 @@ test('sorts: -publishedAt (default), publishedAt, -updatedAt, -views', async (t)
       t.equal(res.statusCode, 202)
     }
   }
-  app.services.views.flush()
+  await app.services.views.flush()
   const byViews = json(await app.inject({ url: '/v1/articles?sort=-views' })).data
   t.same(byViews.map((x: { id: number }) => x.id), [b.id, c.id, a.id])
   t.same(byViews.map((x: { views: number }) => x.views), [3, 2, 1])

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import type { CategoryCreate, CategoryPatch } from '../../../domain/shapes/taxonomy.ts'
-import { Id, IdParams, IdOrSlugParams, problems, ref, security } from '../../../domain/shapes/common.ts'
+import { Id, IdParams, IdOrSlugParams, problems, ref, security } from '../../schemas/common.ts'
 import { listOf, urlFor } from '../helpers.ts'
 
 const tags = ['categories']
@@ -23,7 +23,7 @@ export default async function categoryRoutes (app: FastifyInstance): Promise<voi
       }, { additionalProperties: false }),
       response: { 200: listOf('Category'), ...problems(400, 401) }
     }
-  }, async (request) => ({ data: categories.list(request.query.tree === true), meta: { nextCursor: null } }))
+  }, async (request) => ({ data: await categories.list(request.query.tree === true), meta: { nextCursor: null } }))
 
   app.get<{ Params: { idOrSlug: string } }>('/:idOrSlug', {
     schema: {
@@ -49,7 +49,7 @@ export default async function categoryRoutes (app: FastifyInstance): Promise<voi
       response: { 201: ref('Category'), ...problems(400, 401, 403, 409, 413, 415) }
     }
   }, async (request, reply) => {
-    const category = categories.create(request.body)
+    const category = await categories.create(request.body)
     reply.code(201).header('location', urlFor(request, `/v1/categories/${category.id}`))
     return category
   })
@@ -82,7 +82,7 @@ export default async function categoryRoutes (app: FastifyInstance): Promise<voi
       response: { 204: { description: 'Deleted', type: 'null' }, ...problems(400, 401, 403, 404, 409) }
     }
   }, async (request, reply) => {
-    categories.delete(request.params.id, request.query.reassignTo)
+    await categories.delete(request.params.id, request.query.reassignTo)
     return await reply.code(204).send()
   })
 }

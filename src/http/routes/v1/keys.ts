@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { ApiKeyCreate } from '../../../domain/shapes/keys.ts'
-import { IdParams, problems, ref, security } from '../../../domain/shapes/common.ts'
+import { IdParams, problems, ref, security } from '../../schemas/common.ts'
 import { listOf, urlFor } from '../helpers.ts'
 
 const tags = ['keys']
@@ -18,7 +18,7 @@ export default async function keyRoutes (app: FastifyInstance): Promise<void> {
       security: security.required,
       response: { 200: listOf('ApiKey'), ...problems(401, 403) }
     }
-  }, async () => ({ data: keys.list(), meta: { nextCursor: null } }))
+  }, async () => ({ data: await keys.list(), meta: { nextCursor: null } }))
 
   app.get<{ Params: { id: number } }>('/:id', {
     onRequest: admin,
@@ -44,7 +44,7 @@ export default async function keyRoutes (app: FastifyInstance): Promise<void> {
       response: { 201: ref('ApiKeyCreated'), ...problems(400, 401, 403, 413, 415) }
     }
   }, async (request, reply) => {
-    const created = keys.create(request.body.name, request.body.role)
+    const created = await keys.create(request.body.name, request.body.role)
     reply.code(201).header('location', urlFor(request, `/v1/keys/${created.id}`)).header('cache-control', 'no-store')
     return created
   })
@@ -60,7 +60,7 @@ export default async function keyRoutes (app: FastifyInstance): Promise<void> {
       response: { 204: { description: 'Revoked', type: 'null' }, ...problems(400, 401, 403, 404) }
     }
   }, async (request, reply) => {
-    keys.revoke(request.params.id)
+    await keys.revoke(request.params.id)
     return await reply.code(204).send()
   })
 }

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
-import { MEDIA_KINDS, PROVIDERS, type MediaCreate, type MediaPatch } from '../../../domain/shapes/media.ts'
-import { CursorQuery, Id, IdParams, LimitQuery, StringEnum, problems, ref, security } from '../../../domain/shapes/common.ts'
+import type { MediaCreate, MediaPatch } from '../../../domain/shapes/media.ts'
+import { MEDIA_KINDS, MEDIA_PROVIDERS } from '../../../domain/enums.ts'
+import { CursorQuery, Id, IdParams, LimitQuery, StringEnum, problems, ref, security } from '../../schemas/common.ts'
 import { listOf, sendList, urlFor } from '../helpers.ts'
 import type { MediaListQuery } from '../../../domain/media/media-service.ts'
 
@@ -23,13 +24,13 @@ export default async function mediaRoutes (app: FastifyInstance): Promise<void> 
         limit: Type.Optional(LimitQuery),
         cursor: Type.Optional(CursorQuery),
         kind: Type.Optional(StringEnum(MEDIA_KINDS)),
-        provider: Type.Optional(StringEnum(PROVIDERS)),
+        provider: Type.Optional(StringEnum(MEDIA_PROVIDERS)),
         article: Type.Optional(Id)
       }, { additionalProperties: false }),
       response: { 200: listOf('Media'), ...problems(400, 401) }
     }
   }, async (request, reply) => {
-    const page = service.list({ ...request.query, limit: request.query.limit, editor: request.principal !== null })
+    const page = await service.list({ ...request.query, limit: request.query.limit, editor: request.principal !== null })
     return sendList(request, reply, page.data, page.nextCursor)
   })
 
@@ -58,7 +59,7 @@ export default async function mediaRoutes (app: FastifyInstance): Promise<void> 
       response: { 201: ref('Media'), ...problems(400, 401, 403, 409, 413, 415) }
     }
   }, async (request, reply) => {
-    const item = service.create(request.body)
+    const item = await service.create(request.body)
     reply.code(201).header('location', urlFor(request, `/v1/media/${item.id}`))
     return item
   })
@@ -89,7 +90,7 @@ export default async function mediaRoutes (app: FastifyInstance): Promise<void> 
       response: { 204: { description: 'Deleted', type: 'null' }, ...problems(400, 401, 403, 404) }
     }
   }, async (request, reply) => {
-    service.delete(request.params.id)
+    await service.delete(request.params.id)
     return await reply.code(204).send()
   })
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
+import { RANKING_WINDOWS } from '../../../domain/enums.ts'
 import { RankingQuerySchema } from '../../../domain/shapes/views.ts'
-import { problems, ref } from '../../../domain/shapes/common.ts'
+import { problems, ref } from '../../schemas/common.ts'
 import type { RankingQuery } from '../../../domain/views/ranking-service.ts'
 
 const tags = ['views']
@@ -14,7 +15,7 @@ const listOfRanked = (id: string): object => ({
       type: 'object',
       additionalProperties: false,
       required: ['window'],
-      properties: { window: { type: 'string', enum: ['24h', '7d', '30d', 'all'] } }
+      properties: { window: { type: 'string', enum: [...RANKING_WINDOWS] } }
     }
   }
 })
@@ -36,7 +37,7 @@ export default async function rankingRoutes (app: FastifyInstance): Promise<void
     }
   }, async (request) => {
     const q = request.query
-    return { data: rankings.articles(q), meta: { window: q.window } }
+    return { data: await rankings.articles(q), meta: { window: q.window } }
   })
 
   app.get<{ Querystring: Query }>('/tags', {
@@ -48,7 +49,7 @@ export default async function rankingRoutes (app: FastifyInstance): Promise<void
     }
   }, async (request) => {
     const q = request.query
-    return { data: rankings.tags(q), meta: { window: q.window } }
+    return { data: await rankings.tags(q), meta: { window: q.window } }
   })
 
   app.get<{ Querystring: Query }>('/categories', {
@@ -61,6 +62,6 @@ export default async function rankingRoutes (app: FastifyInstance): Promise<void
     }
   }, async (request) => {
     const q = request.query
-    return { data: rankings.categoriesRanking(q), meta: { window: q.window } }
+    return { data: await rankings.categoriesRanking(q), meta: { window: q.window } }
   })
 }

@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify'
 import { SearchQuerySchema, SuggestQuerySchema, type SearchQueryT } from '../../../domain/shapes/search.ts'
-import { problems, ref, security } from '../../../domain/shapes/common.ts'
+import { problems, ref, security } from '../../schemas/common.ts'
 import { listOf, sendList } from '../helpers.ts'
 import type { SearchQuery } from '../../../domain/search/search-service.ts'
 
 const tags = ['search']
 
-// Public search over published articles, Arabic-aware (ARABIC.md).
+// Public search over published articles, Arabic-aware (docs/ARABIC.md).
 export default async function searchRoutes (app: FastifyInstance): Promise<void> {
   const { search } = app.services
 
@@ -22,7 +22,7 @@ export default async function searchRoutes (app: FastifyInstance): Promise<void>
       response: { 200: listOf('SearchHit'), ...problems(400, 401) }
     }
   }, async (request, reply) => {
-    const page = search.search(request.query as SearchQuery)
+    const page = await search.search(request.query as SearchQuery)
     return sendList(request, reply, page.data, page.nextCursor)
   })
 
@@ -38,5 +38,5 @@ export default async function searchRoutes (app: FastifyInstance): Promise<void>
         ...problems(400, 401)
       }
     }
-  }, async (request) => ({ data: search.suggest(request.query.q) }))
+  }, async (request) => ({ data: await search.suggest(request.query.q) }))
 }

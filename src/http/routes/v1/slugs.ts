@@ -1,18 +1,18 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
-import { Id, problems, ref, security } from '../../../domain/shapes/common.ts'
+import { Id, problems, ref, security } from '../../schemas/common.ts'
 import { iso } from '../../../domain/clock.ts'
-import { notFound } from '../../../domain/errors.ts'
-import type { SlugKind } from '../../../domain/slugs/slug-history.ts'
+import { NotFound } from '../../../domain/errors.ts'
+import type { SlugKind } from '../../../domain/enums.ts'
 import { normalizeSlugInput } from '../../../text/index.ts'
 
 // Old slugs of articles, categories or tags (editors): list them, and free one so
 // another resource may take it. Registered once per kind under its prefix.
-export default async function slugRoutes (app: FastifyInstance, opts: { kind: SlugKind, tag: string, exists: (id: number) => boolean }): Promise<void> {
+export default async function slugRoutes (app: FastifyInstance, opts: { kind: SlugKind, tag: string, exists: (id: number) => Promise<boolean> }): Promise<void> {
   const slugs = app.services.slugs
   const editor = app.requireRole('editor')
   const what = opts.kind[0].toUpperCase() + opts.kind.slice(1)
-  const requireTarget = (id: number): void => { if (!opts.exists(id)) throw notFound(`${what} ${id}`) }
+  const requireTarget = async (id: number): Promise<void> => { if (!await opts.exists(id)) throw new NotFound(`${what} ${id}`) }
 
   app.get<{ Params: { id: number } }>('/:id/slugs', {
     onRequest: editor,
@@ -28,8 +28,8 @@ export default async function slugRoutes (app: FastifyInstance, opts: { kind: Sl
       }
     }
   }, async (request) => {
-    requireTarget(request.params.id)
-    return { data: slugs.list(opts.kind, request.params.id).map(s => ({ slug: s.slug, createdAt: iso(s.createdAt) })) }
+    await requireTarget(request.params.id)
+    return { data: (await slugs.list(opts.kind, request.params.id)).map(s => ({ slug: s.slug, createdAt: iso(s.createdAt) })) }
   })
 
   app.delete<{ Params: { id: number, slug: string } }>('/:id/slugs/:slug', {
@@ -43,9 +43,9 @@ export default async function slugRoutes (app: FastifyInstance, opts: { kind: Sl
       response: { 204: { description: 'Freed', type: 'null' }, ...problems(400, 401, 403, 404) }
     }
   }, async (request, reply) => {
-    requireTarget(request.params.id)
-    if (!slugs.free(opts.kind, request.params.id, normalizeSlugInput(request.params.slug))) {
-      throw notFound(`Old slug "${request.params.slug}" of ${opts.kind} ${request.params.id}`)
+    await requireTarget(request.params.id)
+    if (!await slugs.free(opts.kind, request.params.id, normalizeSlugInput(request.params.slug))) {
+      throw new NotFound(`Old slug "${request.params.slug}" of ${opts.kind} ${request.params.id}`)
     }
     return await reply.code(204).send()
   })

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import type { TagCreate, TagPatch } from '../../../domain/shapes/taxonomy.ts'
-import { CursorQuery, IdParams, IdOrSlugParams, LimitQuery, StringEnum, problems, ref, security } from '../../../domain/shapes/common.ts'
+import { CursorQuery, IdParams, IdOrSlugParams, LimitQuery, StringEnum, problems, ref, security } from '../../schemas/common.ts'
 import { listOf, sendList, urlFor } from '../helpers.ts'
-import type { TagSort } from '../../../domain/taxonomy/tag-service.ts'
+import { TAG_SORTS, type TagSort } from '../../../domain/enums.ts'
 
 const tags = ['tags']
 // Query parameters are validated too: an unknown one is a 400, not ignored.
@@ -22,12 +22,12 @@ export default async function tagRoutes (app: FastifyInstance): Promise<void> {
       querystring: Type.Object({
         limit: Type.Optional(LimitQuery),
         cursor: Type.Optional(CursorQuery),
-        sort: Type.Optional(StringEnum(['name', '-articleCount'], { default: 'name' }))
+        sort: Type.Optional(StringEnum(TAG_SORTS, { default: 'name' }))
       }, { additionalProperties: false }),
       response: { 200: listOf('Tag'), ...problems(400, 401) }
     }
   }, async (request, reply) => {
-    const page = service.list(request.query)
+    const page = await service.list(request.query)
     return sendList(request, reply, page.data, page.nextCursor)
   })
 
@@ -56,7 +56,7 @@ export default async function tagRoutes (app: FastifyInstance): Promise<void> {
       response: { 201: ref('Tag'), ...problems(400, 401, 403, 409, 413, 415) }
     }
   }, async (request, reply) => {
-    const tag = service.create(request.body)
+    const tag = await service.create(request.body)
     reply.code(201).header('location', urlFor(request, `/v1/tags/${tag.id}`))
     return tag
   })
@@ -87,7 +87,7 @@ export default async function tagRoutes (app: FastifyInstance): Promise<void> {
       response: { 204: { description: 'Deleted', type: 'null' }, ...problems(400, 401, 403, 404) }
     }
   }, async (request, reply) => {
-    service.delete(request.params.id)
+    await service.delete(request.params.id)
     return await reply.code(204).send()
   })
 }

@@ -1,10 +1,8 @@
 import { Readable } from 'node:stream'
 import type { FastifyInstance } from 'fastify'
 import { ImportQuery, ExportQuery } from '../../../domain/shapes/transfer.ts'
-import { problems, ref, security } from '../../../domain/shapes/common.ts'
-import { ImportService } from '../../../domain/transfer/import-service.ts'
-import { ExportService } from '../../../domain/transfer/export-service.ts'
-import { HttpProblem } from '../../../domain/errors.ts'
+import { problems, ref, security } from '../../schemas/common.ts'
+import { HttpProblem } from '../../problems.ts'
 import { toMs } from '../../../domain/articles/article-rows.ts'
 
 const tags = ['import']
@@ -17,8 +15,7 @@ const EXAMPLE = [
 
 // Bulk import and export as NDJSON, one article a line (see ArticleImport).
 export default async function transferRoutes (app: FastifyInstance): Promise<void> {
-  const importer = new ImportService(app.database.sqlite, app.services)
-  const exporter = new ExportService(app.database.sqlite, app.services.media)
+  const { imports: importer, exports: exporter } = app.services
   const editor = app.requireRole('editor')
 
   // In this plugin only: the body is NDJSON and is handed to the route unread, as the
@@ -62,7 +59,7 @@ export default async function transferRoutes (app: FastifyInstance): Promise<voi
       return await importer.run((request.body ?? []) as AsyncIterable<Uint8Array>, { dryRun: request.query.dryRun })
     } catch (err) {
       // The client went away: the batches committed so far stay, the one being read is dropped.
-      if (request.raw.destroyed) throw new HttpProblem(400, 'body-incomplete', 'Bad Request', 'The request body ended before its end')
+      if (request.raw.destroyed) throw new HttpProblem(400, 'body-incomplete', 'The request body ended before its end')
       throw err
     }
   })
@@ -83,7 +80,7 @@ export default async function transferRoutes (app: FastifyInstance): Promise<voi
       }
     }
   }, async (request, reply) => {
-    const since = request.query.since === undefined ? null : toMs(request.query.since, '/querystring/since')
+    const since = request.query.since === undefined ? null : toMs(request.query.since, 'since')
     reply.type(`${NDJSON}; charset=utf-8`)
     return await reply.send(Readable.from(exporter.lines(since)))
   })

@@ -4,9 +4,9 @@ import {
   ArticleListQuery, ArticleReadQuery, type ArticleListQueryT, type ArticleReadQueryT, type ArticleInput
 } from '../../../../domain/shapes/articles.ts'
 import type { MediaAttach } from '../../../../domain/shapes/media.ts'
-import { IdParams, IdOrSlugParams, problems, ref, security } from '../../../../domain/shapes/common.ts'
+import { IdParams, IdOrSlugParams, problems, ref, security } from '../../../schemas/common.ts'
 import { commaSet, listOf, project, sendList, urlFor, viewerOf } from '../../helpers.ts'
-import { forbidden } from '../../../../domain/errors.ts'
+import { forbidden } from '../../../problems.ts'
 
 const tags = ['articles']
 const IfMatch = Type.Object({
@@ -34,8 +34,8 @@ export default async function articleRoutes (app: FastifyInstance): Promise<void
   }, async (request, reply) => {
     const q = request.query
     const fields = commaSet(q.fields)
-    const result = articleQueries.list(q, viewerOf(request), fields.has('body'))
-    articleQueries.addIncludes(result.data, commaSet(q.include))
+    const result = await articleQueries.list(q, viewerOf(request), fields.has('body'))
+    await articleQueries.addIncludes(result.data, commaSet(q.include))
     return sendList(request, reply, project(reply, result.data, q.fields), result.nextCursor, result.total)
   })
 
@@ -50,7 +50,7 @@ export default async function articleRoutes (app: FastifyInstance): Promise<void
       response: { 200: ref('Article'), 304: { description: 'Not modified (If-None-Match)', type: 'null' }, ...problems(301, 400, 401, 404) }
     }
   }, async (request, reply) => {
-    const article = articleQueries.get(request.params.idOrSlug, viewerOf(request), commaSet(request.query.include))
+    const article = await articleQueries.get(request.params.idOrSlug, viewerOf(request), commaSet(request.query.include))
     reply.etagPrefix = `${article.version}-`
     reply.header('last-modified', new Date(article.updatedAt).toUTCString())
     return project(reply, [article], request.query.fields)[0]
@@ -68,7 +68,7 @@ export default async function articleRoutes (app: FastifyInstance): Promise<void
       response: { 201: ref('Article'), ...problems(400, 401, 403, 409, 413, 415) }
     }
   }, async (request, reply) => {
-    const article = articles.create(request.body)
+    const article = await articles.create(request.body)
     reply.code(201).header('location', urlFor(request, `/v1/articles/${article.id}`))
     reply.header('etag', `"${article.version}"`)
     return article
@@ -88,7 +88,7 @@ export default async function articleRoutes (app: FastifyInstance): Promise<void
       response: { 200: ref('Article'), ...problems(400, 401, 403, 404, 409, 412, 413, 415) }
     }
   }, async (request, reply) => {
-    const article = articles.update(request.params.id, request.body, request.headers['if-match'])
+    const article = await articles.update(request.params.id, request.body, request.headers['if-match'])
     reply.header('etag', `"${article.version}"`)
     return article
   })
@@ -107,9 +107,9 @@ export default async function articleRoutes (app: FastifyInstance): Promise<void
   }, async (request, reply) => {
     if (request.query.permanent === true) {
       if (request.principal?.role !== 'admin') throw forbidden('Permanent deletion needs an admin key')
-      articles.deletePermanently(request.params.id)
+      await articles.deletePermanently(request.params.id)
     } else {
-      articles.trash(request.params.id)
+      await articles.trash(request.params.id)
     }
     return await reply.code(204).send()
   })
@@ -135,7 +135,7 @@ export default async function articleRoutes (app: FastifyInstance): Promise<void
       params: IdOrSlugParams,
       response: { 200: AttachedList, ...problems(301, 400, 401, 404) }
     }
-  }, async (request) => ({ data: articles.listMedia(request.params.idOrSlug, viewerOf(request)) }))
+  }, async (request) => ({ data: await articles.listMedia(request.params.idOrSlug, viewerOf(request)) }))
 
   app.put<{ Params: { id: number }, Body: MediaAttach }>('/:id/media', {
     onRequest: editor,
@@ -148,5 +148,5 @@ export default async function articleRoutes (app: FastifyInstance): Promise<void
       body: ref('MediaAttach'),
       response: { 200: AttachedList, ...problems(400, 401, 403, 404, 413, 415) }
     }
-  }, async (request) => ({ data: articles.setMedia(request.params.id, request.body) }))
+  }, async (request) => ({ data: await articles.setMedia(request.params.id, request.body) }))
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { RelatedQuerySchema } from '../../../../domain/shapes/search.ts'
-import { IdOrSlugParams, problems, ref, security } from '../../../../domain/shapes/common.ts'
+import { IdOrSlugParams, problems, ref, security } from '../../../schemas/common.ts'
 import { viewerOf } from '../../helpers.ts'
 
 export default async function relatedRoutes (app: FastifyInstance): Promise<void> {
@@ -20,5 +20,5 @@ export default async function relatedRoutes (app: FastifyInstance): Promise<void
         ...problems(301, 400, 401, 404)
       }
     }
-  }, async (request) => ({ data: search.related(request.params.idOrSlug, viewerOf(request), request.query.limit) }))
+  }, async (request) => ({ data: await search.related(request.params.idOrSlug, viewerOf(request), request.query.limit) }))
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
-import { CursorQuery, Id, LimitQuery, problems, ref, security } from '../../../../domain/shapes/common.ts'
+import { CursorQuery, Id, LimitQuery, problems, ref, security } from '../../../schemas/common.ts'
 import { listOf, sendList } from '../../helpers.ts'
 
 const tags = ['articles']
@@ -24,8 +24,8 @@ export default async function revisionRoutes (app: FastifyInstance): Promise<voi
       response: { 200: listOf('RevisionSummary'), ...problems(400, 401, 403, 404) }
     }
   }, async (request, reply) => {
-    const article = articleQueries.get(String(request.params.id), { editor: true })
-    const page = revisions.list(article.id, request.query.limit, request.query.cursor)
+    const article = await articleQueries.get(String(request.params.id), { editor: true })
+    const page = await revisions.list(article.id, request.query.limit, request.query.cursor)
     return sendList(request, reply, page.data, page.nextCursor)
   })
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { IdOrSlugParams, problems, ref, security } from '../../../../domain/shapes/common.ts'
+import { IdOrSlugParams, problems, ref, security } from '../../../schemas/common.ts'
 import { viewerOf } from '../../helpers.ts'
 
 const tags = ['views']
@@ -20,7 +20,7 @@ export default async function viewRoutes (app: FastifyInstance): Promise<void> {
       response: { 202: ref('ViewAccepted'), ...problems(400, 401, 404) }
     }
   }, async (request, reply) => {
-    const counted = views.record(request.params.idOrSlug, request.ip, String(request.headers['user-agent']))
+    const counted = await views.record(request.params.idOrSlug, request.ip, String(request.headers['user-agent']))
     reply.code(202).header('cache-control', 'no-store')
     return { counted }
   })

@@ -1,0 +1,93 @@
+import { STATUS_CODES } from 'node:http'
+import type { FastifyRequest } from 'fastify'
+import {
+  Conflict, DomainError, Invalid, Moved, NotFound, PreconditionFailed, Unauthorized, type FieldError
+} from '../domain/errors.ts'
+
+// The one place where errors become answers: RFC 9457 problems
+// (application/problem+json), and the 301 of a slug that moved.
+
+export interface ProblemItem { path: string, message: string }
+
+// What the HTTP side itself refuses (a query too long, too many requests, an
+// overloaded server, a bad key), with its status.
+export class HttpProblem extends Error {
+  constructor (
+    readonly status: number,
+    readonly code: string,
+    detail: string,
+    readonly extra: { errors?: ProblemItem[], headers?: Record<string, string> } = {}
+  ) {
+    super(detail)
+  }
+
+  answer (): Answer {
+    return { status: this.status, code: this.code, detail: this.message, ...this.extra }
+  }
+}
+
+export const unauthorized = (detail: string): HttpProblem =>
+  new HttpProblem(401, 'unauthorized', detail, { headers: { 'www-authenticate': 'Bearer realm="khabar"' } })
+
+export const forbidden = (detail: string): HttpProblem => new HttpProblem(403, 'forbidden', detail)
+
+export const problemType = (code: string): string => `urn:khabar:problem:${code}`
+
+export interface ProblemBody {
+  type: string
+  title: string
+  status: number
+  detail: string
+  instance?: string
+  errors?: ProblemItem[]
+}
+
+// The RFC 9457 body every error answer carries; the title is the status's own.
+export function problemBody (status: number, code: string, detail: string, instance?: string, errors?: ProblemItem[]): ProblemBody {
+  return {
+    type: problemType(code),
+    title: STATUS_CODES[status] ?? 'Error',
+    status,
+    detail,
+    ...(instance === undefined ? {} : { instance }),
+    ...(errors === undefined ? {} : { errors })
+  }
+}
+
+// A field the domain named, as a JSON pointer into the request part it came from:
+// a field the route's query string declares is in it, anything else in the body.
+function pointer (request: FastifyRequest, field: string): string {
+  const query = (request.routeOptions.schema?.querystring as { properties?: Record<string, unknown> } | undefined)?.properties
+  const top = field.split('/')[0]
+  const part = query !== undefined && top !== '' && Object.hasOwn(query, top) ? 'querystring' : 'body'
+  return field === '' ? `/${part}` : `/${part}/${field}`
+}
+
+export const fieldItems = (request: FastifyRequest, fields: FieldError[]): ProblemItem[] =>
+  fields.map(f => ({ path: pointer(request, f.field), message: f.message }))
+
+export interface Answer { status: number, code: string, detail: string, errors?: ProblemItem[], headers?: Record<string, string> }
+
+// A domain refusal as an answer; undefined for anything that is not one.
+export function domainAnswer (error: unknown, request: FastifyRequest): Answer | undefined {
+  if (!(error instanceof DomainError)) return undefined
+  if (error instanceof NotFound) return { status: 404, code: 'not-found', detail: error.message }
+  if (error instanceof Conflict) return { status: 409, code: error.code, detail: error.message }
+  if (error instanceof Invalid) {
+    const errors = fieldItems(request, error.fields)
+    const detail = error.explained ? error.message : errors.map(e => `${e.path}: ${e.message}`).join('; ')
+    return { status: 400, code: 'validation', detail, errors }
+  }
+  if (error instanceof PreconditionFailed) return { status: 412, code: 'precondition-failed', detail: error.message }
+  if (error instanceof Unauthorized) return unauthorized(error.message).answer()
+  // Forbidden, the last kind of refusal.
+  return forbidden(error.message).answer()
+}
+
+// The URL asked for, with the old slug's path segment (raw or percent-encoded)
+// replaced by the current slug, percent-encoded; the query string is kept.
+export function movedUrl (url: string, moved: Moved, normalize: (segment: string) => string): string {
+  const [path, query] = url.split('?', 2)
+  const segments = path.split('/').map(segment => normalize(segment) === moved.from ? encodeURIComponent(moved.to) : segment)
+  return segments.join('/') + (query === undefined ? '' : `?${query}`)
+}
