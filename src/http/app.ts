@@ -106,9 +106,11 @@ async function app (fastify: FastifyInstance, opts: AppOptions): Promise<void> {
   await fastify.register(swagger)
 
   // A /v1 route without a query schema takes no query parameters: unknown ones are a 400.
-  // Every route also lists the answers it gives whatever it declares: a bad key is a 401
-  // anywhere (auth runs on every request), and a method that may carry a body may get
-  // one too large (413) or not JSON (415), even where it expects none.
+  // Every route also lists, here and only here, the answers it gives whatever it does: a
+  // bad key is a 401 anywhere (auth runs on every request); a /v1 request may be invalid
+  // (400), rate limited (429), refused while the server is overloaded (503) or fail (500);
+  // and a method that may carry a body may get one too large (413) or not JSON (415),
+  // even where it expects none.
   fastify.addHook('onRoute', (route) => {
     if (route.schema === undefined) return
     if (route.url.startsWith('/v1') && route.schema.querystring === undefined) {
@@ -116,7 +118,7 @@ async function app (fastify: FastifyInstance, opts: AppOptions): Promise<void> {
     }
     const response = route.schema.response as Record<number, unknown> | undefined
     if (response === undefined) return
-    const statuses = route.url.startsWith('/v1') ? [400, 401] : [401]
+    const statuses = route.url.startsWith('/v1') ? [400, 401, 429, 500, 503] : [401]
     if (BODY_METHODS.has(String(route.method))) statuses.push(413, 415)
     for (const status of statuses) response[status] ??= problemResponse(status)
   })

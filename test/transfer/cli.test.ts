@@ -239,3 +239,16 @@ test('khabar restore refuses what is not a khabar backup', async (t) => {
   t.match(res.err.join('\n'), /file is not a database/)
   t.equal(readFileSync(dbPath, 'utf8'), readFileSync(text, 'utf8'))
 })
+
+test('khabar import keeps REVISIONS_KEEP revisions per article, as the server does', async (t) => {
+  const { run, dir, dbPath } = cli(t)
+  const file = join(dir, 'in.ndjson')
+  for (const version of [1, 2, 3, 4]) {
+    writeFileSync(file, line(1, { title: `خبر يتغير في كل مرة ${version}` }))
+    const res = await run(['import', file], { env: { DATABASE_PATH: dbPath, REVISIONS_KEEP: '2' } })
+    t.equal(res.code, 0, `import ${version}`)
+  }
+  const db = new Database(dbPath, { readonly: true })
+  t.teardown(() => db.close())
+  t.same(db.prepare('SELECT version FROM article_revisions ORDER BY version').pluck().all(), [2, 3], 'the newest two of three earlier versions')
+})

@@ -39,11 +39,12 @@ const statusDescriptions: Record<number, string> = {
   503: 'The server is overloaded; see Retry-After'
 }
 
-// Response schemas for the error statuses a route can answer, all problem+json. Any
-// route may also be rate limited (429) or refused while the server is overloaded (503).
+// Response schemas for the statuses a route answers beyond those every route may give
+// (src/http/app.ts adds those: 400, 401, 429, 500 and 503, and 413 and 415 where a body
+// may come), all problem+json but the 301 of a slug that moved.
 export function problems (...statuses: number[]): Record<number, unknown> {
   const out: Record<number, unknown> = {}
-  for (const status of [...statuses, 429, 500, 503]) out[status] = status === 301 ? moved : problemResponse(status)
+  for (const status of statuses) out[status] = status === 301 ? moved : problemResponse(status)
   return out
 }
 

@@ -21,7 +21,7 @@ export default async function categoryRoutes (app: FastifyInstance): Promise<voi
       querystring: Type.Object({
         tree: Type.Optional(Type.Boolean({ default: false, description: 'Nest subcategories under `children`' }))
       }, { additionalProperties: false }),
-      response: { 200: listOf('Category'), ...problems(400, 401) }
+      response: { 200: listOf('Category') }
     }
   }, async (request) => ({ data: await categories.list(request.query.tree === true), meta: { nextCursor: null } }))
 
@@ -33,7 +33,7 @@ export default async function categoryRoutes (app: FastifyInstance): Promise<voi
       security: security.optional,
       querystring: NoQuery,
       params: IdOrSlugParams,
-      response: { 200: ref('Category'), ...problems(301, 400, 401, 404) }
+      response: { 200: ref('Category'), ...problems(301, 404) }
     }
   }, async (request) => categories.get(request.params.idOrSlug))
 
@@ -46,7 +46,7 @@ export default async function categoryRoutes (app: FastifyInstance): Promise<voi
       security: security.required,
       querystring: NoQuery,
       body: ref('CategoryCreate'),
-      response: { 201: ref('Category'), ...problems(400, 401, 403, 409, 413, 415) }
+      response: { 201: ref('Category'), ...problems(403, 409) }
     }
   }, async (request, reply) => {
     const category = await categories.create(request.body)
@@ -65,7 +65,7 @@ export default async function categoryRoutes (app: FastifyInstance): Promise<voi
       querystring: NoQuery,
       params: IdParams,
       body: ref('CategoryPatch'),
-      response: { 200: ref('Category'), ...problems(400, 401, 403, 404, 409, 413, 415) }
+      response: { 200: ref('Category'), ...problems(403, 404, 409) }
     }
   }, async (request) => categories.update(request.params.id, request.body))
 
@@ -79,7 +79,7 @@ export default async function categoryRoutes (app: FastifyInstance): Promise<voi
       security: security.required,
       params: IdParams,
       querystring: Type.Object({ reassignTo: Type.Optional(Id) }, { additionalProperties: false }),
-      response: { 204: { description: 'Deleted', type: 'null' }, ...problems(400, 401, 403, 404, 409) }
+      response: { 204: { description: 'Deleted', type: 'null' }, ...problems(403, 404, 409) }
     }
   }, async (request, reply) => {
     await categories.delete(request.params.id, request.query.reassignTo)

@@ -16,7 +16,7 @@ export default async function keyRoutes (app: FastifyInstance): Promise<void> {
       tags,
       operationId: 'listKeys',
       security: security.required,
-      response: { 200: listOf('ApiKey'), ...problems(401, 403) }
+      response: { 200: listOf('ApiKey'), ...problems(403) }
     }
   }, async () => ({ data: await keys.list(), meta: { nextCursor: null } }))
 
@@ -28,7 +28,7 @@ export default async function keyRoutes (app: FastifyInstance): Promise<void> {
       operationId: 'getKey',
       security: security.required,
       params: IdParams,
-      response: { 200: ref('ApiKey'), ...problems(400, 401, 403, 404) }
+      response: { 200: ref('ApiKey'), ...problems(403, 404) }
     }
   }, async (request) => keys.get(request.params.id))
 
@@ -41,7 +41,7 @@ export default async function keyRoutes (app: FastifyInstance): Promise<void> {
       operationId: 'createKey',
       security: security.required,
       body: ref('ApiKeyCreate'),
-      response: { 201: ref('ApiKeyCreated'), ...problems(400, 401, 403, 413, 415) }
+      response: { 201: ref('ApiKeyCreated'), ...problems(403) }
     }
   }, async (request, reply) => {
     const created = await keys.create(request.body.name, request.body.role)
@@ -57,7 +57,7 @@ export default async function keyRoutes (app: FastifyInstance): Promise<void> {
       operationId: 'revokeKey',
       security: security.required,
       params: IdParams,
-      response: { 204: { description: 'Revoked', type: 'null' }, ...problems(400, 401, 403, 404) }
+      response: { 204: { description: 'Revoked', type: 'null' }, ...problems(403, 404) }
     }
   }, async (request, reply) => {
     await keys.revoke(request.params.id)

@@ -27,7 +27,7 @@ export default async function mediaRoutes (app: FastifyInstance): Promise<void> 
         provider: Type.Optional(StringEnum(MEDIA_PROVIDERS)),
         article: Type.Optional(Id)
       }, { additionalProperties: false }),
-      response: { 200: listOf('Media'), ...problems(400, 401) }
+      response: { 200: listOf('Media') }
     }
   }, async (request, reply) => {
     const page = await service.list({ ...request.query, limit: request.query.limit, editor: request.principal !== null })
@@ -42,7 +42,7 @@ export default async function mediaRoutes (app: FastifyInstance): Promise<void> 
       security: security.optional,
       querystring: NoQuery,
       params: IdParams,
-      response: { 200: ref('Media'), ...problems(400, 401, 404) }
+      response: { 200: ref('Media'), ...problems(404) }
     }
   }, async (request) => service.get(request.params.id))
 
@@ -56,7 +56,7 @@ export default async function mediaRoutes (app: FastifyInstance): Promise<void> 
       security: security.required,
       querystring: NoQuery,
       body: ref('MediaCreate'),
-      response: { 201: ref('Media'), ...problems(400, 401, 403, 409, 413, 415) }
+      response: { 201: ref('Media'), ...problems(403, 409) }
     }
   }, async (request, reply) => {
     const item = await service.create(request.body)
@@ -74,7 +74,7 @@ export default async function mediaRoutes (app: FastifyInstance): Promise<void> 
       querystring: NoQuery,
       params: IdParams,
       body: ref('MediaPatch'),
-      response: { 200: ref('Media'), ...problems(400, 401, 403, 404, 409, 413, 415) }
+      response: { 200: ref('Media'), ...problems(403, 404, 409) }
     }
   }, async (request) => service.update(request.params.id, request.body))
 
@@ -87,7 +87,7 @@ export default async function mediaRoutes (app: FastifyInstance): Promise<void> 
       security: security.required,
       querystring: NoQuery,
       params: IdParams,
-      response: { 204: { description: 'Deleted', type: 'null' }, ...problems(400, 401, 403, 404) }
+      response: { 204: { description: 'Deleted', type: 'null' }, ...problems(403, 404) }
     }
   }, async (request, reply) => {
     await service.delete(request.params.id)

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { RANKING_WINDOWS } from '../../../domain/enums.ts'
 import { RankingQuerySchema } from '../../../domain/shapes/views.ts'
-import { problems, ref } from '../../schemas/common.ts'
+import { ref } from '../../schemas/common.ts'
 import type { RankingQuery } from '../../../domain/views/ranking-service.ts'
 
 const tags = ['views']
@@ -33,7 +33,7 @@ export default async function rankingRoutes (app: FastifyInstance): Promise<void
       ...common,
       summary: 'Most read articles (الأكثر قراءة)',
       operationId: 'rankArticles',
-      response: { 200: listOfRanked('RankedArticle'), ...problems(400, 401) }
+      response: { 200: listOfRanked('RankedArticle') }
     }
   }, async (request) => {
     const q = request.query
@@ -45,7 +45,7 @@ export default async function rankingRoutes (app: FastifyInstance): Promise<void
       ...common,
       summary: 'Top topics by views (أهم المواضيع)',
       operationId: 'rankTags',
-      response: { 200: listOfRanked('RankedTag'), ...problems(400, 401) }
+      response: { 200: listOfRanked('RankedTag') }
     }
   }, async (request) => {
     const q = request.query
@@ -58,7 +58,7 @@ export default async function rankingRoutes (app: FastifyInstance): Promise<void
       summary: 'Top categories by views (أهم التصنيفات)',
       description: 'Each article counts for the category it is filed under (not for that category\'s parents).',
       operationId: 'rankCategories',
-      response: { 200: listOfRanked('RankedCategory'), ...problems(400, 401) }
+      response: { 200: listOfRanked('RankedCategory') }
     }
   }, async (request) => {
     const q = request.query

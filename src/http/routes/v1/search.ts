@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { SearchQuerySchema, SuggestQuerySchema, type SearchQueryT } from '../../../domain/shapes/search.ts'
-import { problems, ref, security } from '../../schemas/common.ts'
+import { ref, security } from '../../schemas/common.ts'
 import { listOf, sendList } from '../helpers.ts'
 import type { SearchQuery } from '../../../domain/search/search-service.ts'
 
@@ -19,7 +19,7 @@ export default async function searchRoutes (app: FastifyInstance): Promise<void>
       operationId: 'searchArticles',
       security: security.optional,
       querystring: SearchQuerySchema,
-      response: { 200: listOf('SearchHit'), ...problems(400, 401) }
+      response: { 200: listOf('SearchHit') }
     }
   }, async (request, reply) => {
     const page = await search.search(request.query as SearchQuery)
@@ -34,8 +34,7 @@ export default async function searchRoutes (app: FastifyInstance): Promise<void>
       security: security.optional,
       querystring: SuggestQuerySchema,
       response: {
-        200: { type: 'object', additionalProperties: false, required: ['data'], properties: { data: { type: 'array', maxItems: 10, items: ref('Suggestion') } } },
-        ...problems(400, 401)
+        200: { type: 'object', additionalProperties: false, required: ['data'], properties: { data: { type: 'array', maxItems: 10, items: ref('Suggestion') } } }
       }
     }
   }, async (request) => ({ data: await search.suggest(request.query.q) }))

@@ -24,7 +24,7 @@ export default async function slugRoutes (app: FastifyInstance, opts: { kind: Sl
       params: Type.Object({ id: Id }, { additionalProperties: false }),
       response: {
         200: { type: 'object', additionalProperties: false, required: ['data'], properties: { data: { type: 'array', items: ref('OldSlug') } } },
-        ...problems(400, 401, 403, 404)
+        ...problems(403, 404)
       }
     }
   }, async (request) => {
@@ -40,7 +40,7 @@ export default async function slugRoutes (app: FastifyInstance, opts: { kind: Sl
       operationId: `free${what}OldSlug`,
       security: security.required,
       params: Type.Object({ id: Id, slug: Type.String({ minLength: 1, maxLength: 600 }) }, { additionalProperties: false }),
-      response: { 204: { description: 'Freed', type: 'null' }, ...problems(400, 401, 403, 404) }
+      response: { 204: { description: 'Freed', type: 'null' }, ...problems(403, 404) }
     }
   }, async (request, reply) => {
     await requireTarget(request.params.id)

@@ -24,7 +24,7 @@ export default async function tagRoutes (app: FastifyInstance): Promise<void> {
         cursor: Type.Optional(CursorQuery),
         sort: Type.Optional(StringEnum(TAG_SORTS, { default: 'name' }))
       }, { additionalProperties: false }),
-      response: { 200: listOf('Tag'), ...problems(400, 401) }
+      response: { 200: listOf('Tag') }
     }
   }, async (request, reply) => {
     const page = await service.list(request.query)
@@ -39,7 +39,7 @@ export default async function tagRoutes (app: FastifyInstance): Promise<void> {
       security: security.optional,
       querystring: NoQuery,
       params: IdOrSlugParams,
-      response: { 200: ref('Tag'), ...problems(301, 400, 401, 404) }
+      response: { 200: ref('Tag'), ...problems(301, 404) }
     }
   }, async (request) => service.get(request.params.idOrSlug))
 
@@ -53,7 +53,7 @@ export default async function tagRoutes (app: FastifyInstance): Promise<void> {
       security: security.required,
       querystring: NoQuery,
       body: ref('TagCreate'),
-      response: { 201: ref('Tag'), ...problems(400, 401, 403, 409, 413, 415) }
+      response: { 201: ref('Tag'), ...problems(403, 409) }
     }
   }, async (request, reply) => {
     const tag = await service.create(request.body)
@@ -71,7 +71,7 @@ export default async function tagRoutes (app: FastifyInstance): Promise<void> {
       querystring: NoQuery,
       params: IdParams,
       body: ref('TagPatch'),
-      response: { 200: ref('Tag'), ...problems(400, 401, 403, 404, 409, 413, 415) }
+      response: { 200: ref('Tag'), ...problems(403, 404, 409) }
     }
   }, async (request) => service.update(request.params.id, request.body))
 
@@ -84,7 +84,7 @@ export default async function tagRoutes (app: FastifyInstance): Promise<void> {
       security: security.required,
       querystring: NoQuery,
       params: IdParams,
-      response: { 204: { description: 'Deleted', type: 'null' }, ...problems(400, 401, 403, 404) }
+      response: { 204: { description: 'Deleted', type: 'null' }, ...problems(403, 404) }
     }
   }, async (request, reply) => {
     await service.delete(request.params.id)

@@ -50,7 +50,7 @@ export default async function transferRoutes (app: FastifyInstance): Promise<voi
       },
       response: {
         200: ref('ImportResult'),
-        ...problems(400, 401, 403),
+        ...problems(403),
         415: { description: 'The body is not application/x-ndjson', content: { 'application/problem+json': { schema: ref('Problem') } } }
       }
     }
@@ -76,7 +76,7 @@ export default async function transferRoutes (app: FastifyInstance): Promise<voi
       querystring: ExportQuery,
       response: {
         200: { description: 'One ArticleImport object a line', content: { [NDJSON]: { schema: ref('ArticleImport') } } },
-        ...problems(400, 401, 403)
+        ...problems(403)
       }
     }
   }, async (request, reply) => {

@@ -29,7 +29,7 @@ export default async function articleRoutes (app: FastifyInstance): Promise<void
       operationId: 'listArticles',
       security: security.optional,
       querystring: ArticleListQuery,
-      response: { 200: listOf('ArticleSummary'), ...problems(400, 401) }
+      response: { 200: listOf('ArticleSummary') }
     }
   }, async (request, reply) => {
     const q = request.query
@@ -47,7 +47,7 @@ export default async function articleRoutes (app: FastifyInstance): Promise<void
       security: security.optional,
       params: IdOrSlugParams,
       querystring: ArticleReadQuery,
-      response: { 200: ref('Article'), 304: { description: 'Not modified (If-None-Match)', type: 'null' }, ...problems(301, 400, 401, 404) }
+      response: { 200: ref('Article'), 304: { description: 'Not modified (If-None-Match)', type: 'null' }, ...problems(301, 404) }
     }
   }, async (request, reply) => {
     const article = await articleQueries.get(request.params.idOrSlug, viewerOf(request), commaSet(request.query.include))
@@ -65,7 +65,7 @@ export default async function articleRoutes (app: FastifyInstance): Promise<void
       operationId: 'createArticle',
       security: security.required,
       body: ref('ArticleCreate'),
-      response: { 201: ref('Article'), ...problems(400, 401, 403, 409, 413, 415) }
+      response: { 201: ref('Article'), ...problems(403, 409) }
     }
   }, async (request, reply) => {
     const article = await articles.create(request.body)
@@ -85,7 +85,7 @@ export default async function articleRoutes (app: FastifyInstance): Promise<void
       params: IdParams,
       headers: IfMatch,
       body: ref('ArticlePatch'),
-      response: { 200: ref('Article'), ...problems(400, 401, 403, 404, 409, 412, 413, 415) }
+      response: { 200: ref('Article'), ...problems(403, 404, 409, 412) }
     }
   }, async (request, reply) => {
     const article = await articles.update(request.params.id, request.body, request.headers['if-match'])
@@ -102,7 +102,7 @@ export default async function articleRoutes (app: FastifyInstance): Promise<void
       security: security.required,
       params: IdParams,
       querystring: DeleteQuery,
-      response: { 204: { description: 'Done', type: 'null' }, ...problems(400, 401, 403, 404) }
+      response: { 204: { description: 'Done', type: 'null' }, ...problems(403, 404) }
     }
   }, async (request, reply) => {
     if (request.query.permanent === true) {
@@ -122,7 +122,7 @@ export default async function articleRoutes (app: FastifyInstance): Promise<void
       operationId: 'restoreArticle',
       security: security.required,
       params: IdParams,
-      response: { 200: ref('Article'), ...problems(400, 401, 403, 404, 409) }
+      response: { 200: ref('Article'), ...problems(403, 404, 409) }
     }
   }, async (request) => articles.restore(request.params.id))
 
@@ -133,7 +133,7 @@ export default async function articleRoutes (app: FastifyInstance): Promise<void
       operationId: 'listArticleMedia',
       security: security.optional,
       params: IdOrSlugParams,
-      response: { 200: AttachedList, ...problems(301, 400, 401, 404) }
+      response: { 200: AttachedList, ...problems(301, 404) }
     }
   }, async (request) => ({ data: await articles.listMedia(request.params.idOrSlug, viewerOf(request)) }))
 
@@ -146,7 +146,7 @@ export default async function articleRoutes (app: FastifyInstance): Promise<void
       security: security.required,
       params: IdParams,
       body: ref('MediaAttach'),
-      response: { 200: AttachedList, ...problems(400, 401, 403, 404, 413, 415) }
+      response: { 200: AttachedList, ...problems(403, 404) }
     }
   }, async (request) => ({ data: await articles.setMedia(request.params.id, request.body) }))
 }

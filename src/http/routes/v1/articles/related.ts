@@ -17,7 +17,7 @@ export default async function relatedRoutes (app: FastifyInstance): Promise<void
       querystring: RelatedQuerySchema,
       response: {
         200: { type: 'object', additionalProperties: false, required: ['data'], properties: { data: { type: 'array', items: ref('ArticleSummary') } } },
-        ...problems(301, 400, 401, 404)
+        ...problems(301, 404)
       }
     }
   }, async (request) => ({ data: await search.related(request.params.idOrSlug, viewerOf(request), request.query.limit) }))

@@ -21,7 +21,7 @@ export default async function revisionRoutes (app: FastifyInstance): Promise<voi
       security: security.required,
       params: Type.Object({ id: Id }, { additionalProperties: false }),
       querystring: Type.Object({ limit: Type.Optional(LimitQuery), cursor: Type.Optional(CursorQuery) }, { additionalProperties: false }),
-      response: { 200: listOf('RevisionSummary'), ...problems(400, 401, 403, 404) }
+      response: { 200: listOf('RevisionSummary'), ...problems(403, 404) }
     }
   }, async (request, reply) => {
     const article = await articleQueries.get(String(request.params.id), { editor: true })
@@ -37,7 +37,7 @@ export default async function revisionRoutes (app: FastifyInstance): Promise<voi
       operationId: 'getArticleRevision',
       security: security.required,
       params: RevisionParams,
-      response: { 200: ref('Revision'), ...problems(400, 401, 403, 404) }
+      response: { 200: ref('Revision'), ...problems(403, 404) }
     }
   }, async (request) => revisions.get(request.params.id, request.params.revision))
 
@@ -52,7 +52,7 @@ export default async function revisionRoutes (app: FastifyInstance): Promise<voi
       security: security.required,
       params: RevisionParams,
       headers: IfMatch,
-      response: { 200: ref('Article'), ...problems(400, 401, 403, 404, 409, 412) }
+      response: { 200: ref('Article'), ...problems(403, 404, 409, 412) }
     }
   }, async (request) => articles.restoreRevision(request.params.id, request.params.revision, request.headers['if-match']))
 }

@@ -17,7 +17,7 @@ export default async function viewRoutes (app: FastifyInstance): Promise<void> {
       operationId: 'postArticleView',
       security: security.optional,
       params: IdOrSlugParams,
-      response: { 202: ref('ViewAccepted'), ...problems(400, 401, 404) }
+      response: { 202: ref('ViewAccepted'), ...problems(404) }
     }
   }, async (request, reply) => {
     const counted = await views.record(request.params.idOrSlug, request.ip, String(request.headers['user-agent']))
@@ -32,7 +32,7 @@ export default async function viewRoutes (app: FastifyInstance): Promise<void> {
       operationId: 'getArticleViews',
       security: security.optional,
       params: IdOrSlugParams,
-      response: { 200: ref('ViewStats'), ...problems(301, 400, 401, 404) }
+      response: { 200: ref('ViewStats'), ...problems(301, 404) }
     }
   }, async (request) => views.stats(request.params.idOrSlug, viewerOf(request)))
 }
