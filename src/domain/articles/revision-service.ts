@@ -1,4 +1,6 @@
+import type { Static } from 'typebox'
 import type { ArticleInput } from '../shapes/articles.ts'
+import type { RevisionSummarySchema } from '../shapes/revisions.ts'
 import type { ArticleRow } from '../rows.ts'
 import { NotFound } from '../errors.ts'
 import { iso, type Clock } from '../clock.ts'
@@ -6,7 +8,7 @@ import { decodeCursor, encodeCursor } from '../cursor.ts'
 import { toInput } from './article-rows.ts'
 import type { RevisionStore } from './revision-store.ts'
 
-export interface RevisionSummary { revision: number, title: string, slug: string, status: string, createdAt: string }
+export type RevisionSummary = Static<typeof RevisionSummarySchema>
 export interface Revision extends RevisionSummary { article: Required<Omit<ArticleInput, 'categoryId'>> & { categoryId: number | null } }
 
 // Earlier versions of articles, whole: every change made through the article

@@ -1,7 +1,8 @@
 import { Type, type Static } from 'typebox'
 import { Id, Nullable, Timestamp, ref, CursorQuery, LimitQuery, StringEnum } from './common.ts'
 
-import { ARTICLE_INCLUDES, ARTICLE_LIST_STATUSES, ARTICLE_SORTS, ARTICLE_STATUSES, TEXT_DIRECTIONS, type ArticleStatus } from '../enums.ts'
+import { ARTICLE_INCLUDES, ARTICLE_LIST_STATUSES, ARTICLE_SORTS, ARTICLE_STATUSES, TEXT_DIRECTIONS } from '../enums.ts'
+import { AttachedMediaSchema } from './media.ts'
 
 const Lang = Type.String({ pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$', maxLength: 35, description: 'BCP 47 language tag', examples: ['ar'] })
 
@@ -33,7 +34,7 @@ const summaryProperties = {
   categoryId: Nullable(Id),
   tags: Type.Array(Type.String()),
   author: Nullable(Type.String()),
-  source: Type.Union([ref('ArticleSource') as any, Type.Null()]),
+  source: Type.Union([ref(SourceSchema), Type.Null()]),
   breaking: Type.Boolean(),
   hasVideo: Type.Boolean(),
   readingTimeMinutes: Type.Integer({ minimum: 0 }),
@@ -42,8 +43,8 @@ const summaryProperties = {
   externalId: Nullable(Type.String()),
   version: Type.Integer({ minimum: 1 }),
   trashedAt: Type.Optional(Nullable(Timestamp)),
-  category: Type.Optional(Type.Union([ref('CategoryRef') as any, Type.Null()], { description: 'With include=category; null when the article has none' })),
-  media: Type.Optional(Type.Array(ref('AttachedMedia') as any))
+  category: Type.Optional(Type.Union([ref(CategoryRefSchema), Type.Null()], { description: 'With include=category; null when the article has none' })),
+  media: Type.Optional(Type.Array(ref(AttachedMediaSchema)))
 }
 const optionalInOutput = new Set(['trashedAt', 'category', 'media'])
 const required = Object.keys(summaryProperties).filter(k => !optionalInOutput.has(k))
@@ -68,36 +69,11 @@ export const ArticleSchema = Type.Unsafe<Article>({
   properties: { ...summaryProperties, body: Type.String({ description: 'Sanitized HTML' }) }
 })
 
-export interface ArticleSource { name: string, url?: string | null }
-export interface CategoryRef { id: number, slug: string, name: string, parentId: number | null }
-export interface ArticleSummary {
-  id: number
-  slug: string
-  title: string
-  subtitle: string | null
-  excerpt: string | null
-  lang: string
-  dir: 'rtl' | 'ltr'
-  status: ArticleStatus
-  publishedAt: string | null
-  createdAt: string
-  updatedAt: string
-  categoryId: number | null
-  tags: string[]
-  author: string | null
-  source: ArticleSource | null
-  breaking: boolean
-  hasVideo: boolean
-  readingTimeMinutes: number
-  views: number
-  commentCount: number
-  externalId: string | null
-  version: number
-  trashedAt?: string | null
-  category?: CategoryRef | null
-  media?: unknown[]
-}
-export interface Article extends ArticleSummary { body: string }
+export type ArticleSource = Static<typeof SourceSchema>
+export type CategoryRef = Static<typeof CategoryRefSchema>
+// The types of the shapes, from the same properties as their schemas.
+export type ArticleSummary = Static<ReturnType<typeof Type.Object<typeof summaryProperties>>>
+export type Article = ArticleSummary & { body: string }
 
 const TagName = Type.String({ minLength: 1, maxLength: 100 })
 
@@ -113,7 +89,7 @@ const writableProperties = {
   categoryId: Nullable(Id),
   tags: Type.Array(TagName, { maxItems: 50 }),
   author: Nullable(Type.String({ maxLength: 200 })),
-  source: Type.Union([ref('ArticleSource') as any, Type.Null()]),
+  source: Type.Union([ref(SourceSchema), Type.Null()]),
   breaking: Type.Boolean(),
   commentCount: Type.Integer({ minimum: 0, maximum: 2_147_483_647 }),
   externalId: Nullable(Type.String({ minLength: 1, maxLength: 200 }))
@@ -138,23 +114,7 @@ export const ArticlePatchSchema = Type.Unsafe<ArticleInput>({
   properties: writableProperties
 })
 
-export interface ArticleInput {
-  title?: string
-  slug?: string
-  subtitle?: string | null
-  excerpt?: string | null
-  body?: string
-  lang?: string
-  status?: ArticleStatus
-  publishedAt?: string | null
-  categoryId?: number | null
-  tags?: string[]
-  author?: string | null
-  source?: ArticleSource | null
-  breaking?: boolean
-  commentCount?: number
-  externalId?: string | null
-}
+export type ArticleInput = Partial<Static<ReturnType<typeof Type.Object<typeof writableProperties>>>>
 
 const listPattern = (names: readonly string[]): string => `^(${names.join('|')})(,(${names.join('|')}))*$`
 

@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox'
 import { Id, Nullable, Timestamp, StringEnum } from './common.ts'
 
-import { MEDIA_KINDS, MEDIA_PROVIDERS, MEDIA_ROLES, type MediaRole } from '../enums.ts'
+import { MEDIA_KINDS, MEDIA_PROVIDERS, MEDIA_ROLES } from '../enums.ts'
 
 const Kind = StringEnum(MEDIA_KINDS)
 const HttpUrl = Type.String({ minLength: 1, maxLength: 2048, description: 'http or https only' })
@@ -66,4 +66,4 @@ export const MediaAttachBody = Type.Array(Type.Object({
   role: StringEnum(MEDIA_ROLES),
   position: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000 }))
 }, { additionalProperties: false }), { $id: 'MediaAttach', title: 'MediaAttach', maxItems: 200 })
-export type MediaAttach = Array<{ mediaId: number, role: MediaRole, position?: number }>
+export type MediaAttach = Static<typeof MediaAttachBody>

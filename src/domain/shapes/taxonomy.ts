@@ -1,38 +1,29 @@
 import { Type, type Static } from 'typebox'
-import { Id, Nullable, Timestamp } from './common.ts'
+import { Id, Nullable, Timestamp, ref } from './common.ts'
 
+const categoryProperties = {
+  id: Id,
+  slug: Type.String(),
+  name: Type.String(),
+  description: Nullable(Type.String()),
+  parentId: Nullable(Id),
+  position: Type.Integer(),
+  articleCount: Type.Integer({ minimum: 0, description: 'Published articles filed directly under this category' }),
+  createdAt: Timestamp,
+  updatedAt: Timestamp
+}
+
+// A tree: `children` refers to the shape itself (with ?tree=true).
 export const CategorySchema = Type.Unsafe<Category>({
   $id: 'Category',
   title: 'Category',
   type: 'object',
   additionalProperties: false,
-  required: ['id', 'slug', 'name', 'description', 'parentId', 'position', 'articleCount', 'createdAt', 'updatedAt'],
-  properties: {
-    id: Id,
-    slug: Type.String(),
-    name: Type.String(),
-    description: Nullable(Type.String()),
-    parentId: Nullable(Id),
-    position: Type.Integer(),
-    articleCount: Type.Integer({ minimum: 0, description: 'Published articles filed directly under this category' }),
-    createdAt: Timestamp,
-    updatedAt: Timestamp,
-    children: Type.Array({ $ref: 'Category#' } as any, { description: 'With ?tree=true' })
-  }
+  required: Object.keys(categoryProperties),
+  properties: { ...categoryProperties, children: Type.Array(ref('Category'), { description: 'With ?tree=true' }) }
 })
 
-export interface Category {
-  id: number
-  slug: string
-  name: string
-  description: string | null
-  parentId: number | null
-  position: number
-  articleCount: number
-  createdAt: string
-  updatedAt: string
-  children?: Category[]
-}
+export type Category = Static<ReturnType<typeof Type.Object<typeof categoryProperties>>> & { children?: Category[] }
 
 const categoryWritable = {
   name: Type.String({ minLength: 1, maxLength: 200 }),

@@ -1,4 +1,4 @@
-import { Type } from 'typebox'
+import { Type, type Static } from 'typebox'
 import { Nullable, StringEnum } from './common.ts'
 import { ArticleCreateSchema, type ArticleInput } from './articles.ts'
 import { MediaCreateBody, type MediaCreate } from './media.ts'
@@ -48,15 +48,7 @@ export const ImportResultSchema = Type.Object({
   dryRun: Type.Boolean({ description: 'True when nothing was written' })
 }, { $id: 'ImportResult', title: 'ImportResult', additionalProperties: false })
 
-export interface ImportResult {
-  created: number
-  updated: number
-  unchanged: number
-  failed: number
-  errors: Array<{ line: number, errors: Array<{ path: string, message: string }> }>
-  moreErrors: number
-  dryRun: boolean
-}
+export type ImportResult = Static<typeof ImportResultSchema>
 
 export const ImportQuery = Type.Object({
   dryRun: Type.Optional(Type.Boolean({ default: false, description: 'Check every line and report, writing nothing' }))

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox'
 import { Id, StringEnum, ref } from './common.ts'
 import { RANKING_WINDOWS } from '../enums.ts'
+import { ArticleSummarySchema, CategoryRefSchema } from './articles.ts'
 
 export const ViewStatsSchema = Type.Object({
   total: Type.Integer({ minimum: 0 }),
@@ -23,7 +24,7 @@ const Named = { id: Id, slug: Type.String(), name: Type.String() }
 export const RankedArticleSchema = Type.Object({
   rank: Type.Integer({ minimum: 1 }),
   views: Type.Integer({ minimum: 0, description: 'Views in the window' }),
-  article: ref('ArticleSummary') as any
+  article: ref(ArticleSummarySchema)
 }, { $id: 'RankedArticle', title: 'RankedArticle', additionalProperties: false })
 
 export const RankedTagSchema = Type.Object({
@@ -35,7 +36,7 @@ export const RankedTagSchema = Type.Object({
 export const RankedCategorySchema = Type.Object({
   rank: Type.Integer({ minimum: 1 }),
   views: Type.Integer({ minimum: 0 }),
-  category: ref('CategoryRef') as any
+  category: ref(CategoryRefSchema)
 }, { $id: 'RankedCategory', title: 'RankedCategory', additionalProperties: false })
 
 export const RankingQuerySchema = Type.Object({

@@ -2,6 +2,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Viewer } from '../../domain/articles/article-queries.ts'
 import { ref } from '../schemas/common.ts'
 
+// A query whose schema fills these fields with their defaults: present, whatever the
+// request left out.
+export type Defaulted<T, K extends keyof T> = T & { [P in K]-?: NonNullable<T[P]> }
+
 export const viewerOf = (request: FastifyRequest): Viewer => ({ editor: request.principal !== null })
 
 export const listOf = (itemId: string): object => ({

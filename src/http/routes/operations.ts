@@ -1,15 +1,18 @@
 import type { FastifyInstance } from 'fastify'
+import { Type } from 'typebox'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { problemBody } from '../problems.ts'
 import { ref } from '../schemas/common.ts'
 
-const Status = {
+const Status = Type.Unsafe<{ status: 'ok' }>({
   type: 'object',
   additionalProperties: false,
   required: ['status'],
   properties: { status: { type: 'string', enum: ['ok'] } }
-}
+})
 
-export default async function operationsRoutes (app: FastifyInstance): Promise<void> {
+export default async function operationsRoutes (fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   app.get('/health', {
     schema: {
       summary: 'Is the process running?',
@@ -19,7 +22,7 @@ export default async function operationsRoutes (app: FastifyInstance): Promise<v
     }
   }, async (_request, reply) => {
     reply.header('cache-control', 'no-store')
-    return { status: 'ok' }
+    return { status: 'ok' as const }
   })
 
   app.get('/ready', {
@@ -40,6 +43,6 @@ export default async function operationsRoutes (app: FastifyInstance): Promise<v
       request.log.error({ err }, 'database not ready')
       return await reply.code(503).type('application/problem+json').send(problemBody(503, 'not-ready', 'The database does not answer', request.url))
     }
-    return { status: 'ok' }
+    return { status: 'ok' as const }
   })
 }

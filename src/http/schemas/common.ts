@@ -1,4 +1,4 @@
-import { Type } from 'typebox'
+import { Type, type TUnsafe } from 'typebox'
 import { Id, Nullable, ref } from '../../domain/shapes/common.ts'
 
 // The HTTP side's own shapes: the problem body, the list envelope, the answers every
@@ -47,6 +47,9 @@ export function problems (...statuses: number[]): Record<number, unknown> {
   for (const status of statuses) out[status] = status === 301 ? moved : problemResponse(status)
   return out
 }
+
+// An answer without a body (204, 304).
+export const noContent = (description: string): TUnsafe<undefined> => Type.Unsafe<undefined>({ description, type: 'null' })
 
 // A slug the resource had before: a plain redirect, no body.
 const moved = {

@@ -1,18 +1,20 @@
 import type { FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import type { CategoryCreate, CategoryPatch } from '../../../domain/shapes/taxonomy.ts'
-import { Id, IdParams, IdOrSlugParams, problems, ref, security } from '../../schemas/common.ts'
+import { CategoryPatchSchema, CategoryCreateSchema } from '../../../domain/shapes/taxonomy.ts'
+import { Id, IdParams, IdOrSlugParams, problems, ref, security, noContent } from '../../schemas/common.ts'
 import { listOf, urlFor } from '../helpers.ts'
 
 const tags = ['categories']
 // Query parameters are validated too: an unknown one is a 400, not ignored.
 const NoQuery = Type.Object({}, { additionalProperties: false })
 
-export default async function categoryRoutes (app: FastifyInstance): Promise<void> {
+export default async function categoryRoutes (fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const { categories } = app.services
   const editor = app.requireRole('editor')
 
-  app.get<{ Querystring: { tree?: boolean } }>('/', {
+  app.get('/', {
     schema: {
       summary: 'All categories, ordered by position',
       tags,
@@ -25,7 +27,7 @@ export default async function categoryRoutes (app: FastifyInstance): Promise<voi
     }
   }, async (request) => ({ data: await categories.list(request.query.tree === true), meta: { nextCursor: null } }))
 
-  app.get<{ Params: { idOrSlug: string } }>('/:idOrSlug', {
+  app.get('/:idOrSlug', {
     schema: {
       summary: 'One category by id or slug',
       tags,
@@ -37,7 +39,7 @@ export default async function categoryRoutes (app: FastifyInstance): Promise<voi
     }
   }, async (request) => categories.get(request.params.idOrSlug))
 
-  app.post<{ Body: CategoryCreate }>('/', {
+  app.post('/', {
     onRequest: editor,
     schema: {
       summary: 'Create a category',
@@ -45,7 +47,7 @@ export default async function categoryRoutes (app: FastifyInstance): Promise<voi
       operationId: 'createCategory',
       security: security.required,
       querystring: NoQuery,
-      body: ref('CategoryCreate'),
+      body: ref(CategoryCreateSchema),
       response: { 201: ref('Category'), ...problems(403, 409) }
     }
   }, async (request, reply) => {
@@ -54,7 +56,7 @@ export default async function categoryRoutes (app: FastifyInstance): Promise<voi
     return category
   })
 
-  app.patch<{ Params: { id: number }, Body: CategoryPatch }>('/:id', {
+  app.patch('/:id', {
     onRequest: editor,
     schema: {
       summary: 'Change a category',
@@ -64,12 +66,12 @@ export default async function categoryRoutes (app: FastifyInstance): Promise<voi
       security: security.required,
       querystring: NoQuery,
       params: IdParams,
-      body: ref('CategoryPatch'),
+      body: ref(CategoryPatchSchema),
       response: { 200: ref('Category'), ...problems(403, 404, 409) }
     }
   }, async (request) => categories.update(request.params.id, request.body))
 
-  app.delete<{ Params: { id: number }, Querystring: { reassignTo?: number } }>('/:id', {
+  app.delete('/:id', {
     onRequest: editor,
     schema: {
       summary: 'Delete a category',
@@ -79,7 +81,7 @@ export default async function categoryRoutes (app: FastifyInstance): Promise<voi
       security: security.required,
       params: IdParams,
       querystring: Type.Object({ reassignTo: Type.Optional(Id) }, { additionalProperties: false }),
-      response: { 204: { description: 'Deleted', type: 'null' }, ...problems(403, 404, 409) }
+      response: { 204: noContent('Deleted'), ...problems(403, 404, 409) }
     }
   }, async (request, reply) => {
     await categories.delete(request.params.id, request.query.reassignTo)

@@ -1,11 +1,13 @@
 import type { FastifyInstance } from 'fastify'
-import type { ApiKeyCreate } from '../../../domain/shapes/keys.ts'
-import { IdParams, problems, ref, security } from '../../schemas/common.ts'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { ApiKeyCreateSchema } from '../../../domain/shapes/keys.ts'
+import { IdParams, problems, ref, security, noContent } from '../../schemas/common.ts'
 import { listOf, urlFor } from '../helpers.ts'
 
 const tags = ['keys']
 
-export default async function keyRoutes (app: FastifyInstance): Promise<void> {
+export default async function keyRoutes (fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const keys = app.services.keys
   const admin = app.requireRole('admin')
 
@@ -20,7 +22,7 @@ export default async function keyRoutes (app: FastifyInstance): Promise<void> {
     }
   }, async () => ({ data: await keys.list(), meta: { nextCursor: null } }))
 
-  app.get<{ Params: { id: number } }>('/:id', {
+  app.get('/:id', {
     onRequest: admin,
     schema: {
       summary: 'One API key (never its secret)',
@@ -32,7 +34,7 @@ export default async function keyRoutes (app: FastifyInstance): Promise<void> {
     }
   }, async (request) => keys.get(request.params.id))
 
-  app.post<{ Body: ApiKeyCreate }>('/', {
+  app.post('/', {
     onRequest: admin,
     schema: {
       summary: 'Create an API key',
@@ -40,7 +42,7 @@ export default async function keyRoutes (app: FastifyInstance): Promise<void> {
       tags,
       operationId: 'createKey',
       security: security.required,
-      body: ref('ApiKeyCreate'),
+      body: ref(ApiKeyCreateSchema),
       response: { 201: ref('ApiKeyCreated'), ...problems(403) }
     }
   }, async (request, reply) => {
@@ -49,7 +51,7 @@ export default async function keyRoutes (app: FastifyInstance): Promise<void> {
     return created
   })
 
-  app.delete<{ Params: { id: number } }>('/:id', {
+  app.delete('/:id', {
     onRequest: admin,
     schema: {
       summary: 'Revoke an API key (effective on the next request)',
@@ -57,7 +59,7 @@ export default async function keyRoutes (app: FastifyInstance): Promise<void> {
       operationId: 'revokeKey',
       security: security.required,
       params: IdParams,
-      response: { 204: { description: 'Revoked', type: 'null' }, ...problems(403, 404) }
+      response: { 204: noContent('Revoked'), ...problems(403, 404) }
     }
   }, async (request, reply) => {
     await keys.revoke(request.params.id)

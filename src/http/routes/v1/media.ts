@@ -1,20 +1,21 @@
 import type { FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import type { MediaCreate, MediaPatch } from '../../../domain/shapes/media.ts'
+import { MediaPatchBody, MediaCreateBody } from '../../../domain/shapes/media.ts'
 import { MEDIA_KINDS, MEDIA_PROVIDERS } from '../../../domain/enums.ts'
-import { CursorQuery, Id, IdParams, LimitQuery, StringEnum, problems, ref, security } from '../../schemas/common.ts'
-import { listOf, sendList, urlFor } from '../helpers.ts'
-import type { MediaListQuery } from '../../../domain/media/media-service.ts'
+import { CursorQuery, Id, IdParams, LimitQuery, StringEnum, problems, ref, security, noContent } from '../../schemas/common.ts'
+import { listOf, sendList, urlFor, type Defaulted } from '../helpers.ts'
 
 const tags = ['media']
 // Query parameters are validated too: an unknown one is a 400, not ignored.
 const NoQuery = Type.Object({}, { additionalProperties: false })
 
-export default async function mediaRoutes (app: FastifyInstance): Promise<void> {
+export default async function mediaRoutes (fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const service = app.services.media
   const editor = app.requireRole('editor')
 
-  app.get<{ Querystring: MediaListQuery }>('/', {
+  app.get('/', {
     schema: {
       summary: 'List media items, newest first',
       tags,
@@ -30,11 +31,11 @@ export default async function mediaRoutes (app: FastifyInstance): Promise<void> 
       response: { 200: listOf('Media') }
     }
   }, async (request, reply) => {
-    const page = await service.list({ ...request.query, limit: request.query.limit, editor: request.principal !== null })
+    const page = await service.list({ ...request.query as Defaulted<typeof request.query, 'limit'>, editor: request.principal !== null })
     return sendList(request, reply, page.data, page.nextCursor)
   })
 
-  app.get<{ Params: { id: number } }>('/:id', {
+  app.get('/:id', {
     schema: {
       summary: 'One media item',
       tags,
@@ -46,7 +47,7 @@ export default async function mediaRoutes (app: FastifyInstance): Promise<void> 
     }
   }, async (request) => service.get(request.params.id))
 
-  app.post<{ Body: MediaCreate }>('/', {
+  app.post('/', {
     onRequest: editor,
     schema: {
       summary: 'Add a link to media hosted elsewhere',
@@ -55,7 +56,7 @@ export default async function mediaRoutes (app: FastifyInstance): Promise<void> 
       operationId: 'createMedia',
       security: security.required,
       querystring: NoQuery,
-      body: ref('MediaCreate'),
+      body: ref(MediaCreateBody),
       response: { 201: ref('Media'), ...problems(403, 409) }
     }
   }, async (request, reply) => {
@@ -64,7 +65,7 @@ export default async function mediaRoutes (app: FastifyInstance): Promise<void> 
     return item
   })
 
-  app.patch<{ Params: { id: number }, Body: MediaPatch }>('/:id', {
+  app.patch('/:id', {
     onRequest: editor,
     schema: {
       summary: 'Change a media item',
@@ -73,12 +74,12 @@ export default async function mediaRoutes (app: FastifyInstance): Promise<void> 
       security: security.required,
       querystring: NoQuery,
       params: IdParams,
-      body: ref('MediaPatch'),
+      body: ref(MediaPatchBody),
       response: { 200: ref('Media'), ...problems(403, 404, 409) }
     }
   }, async (request) => service.update(request.params.id, request.body))
 
-  app.delete<{ Params: { id: number } }>('/:id', {
+  app.delete('/:id', {
     onRequest: editor,
     schema: {
       summary: 'Delete a media item (it is detached from every article)',
@@ -87,7 +88,7 @@ export default async function mediaRoutes (app: FastifyInstance): Promise<void> 
       security: security.required,
       querystring: NoQuery,
       params: IdParams,
-      response: { 204: { description: 'Deleted', type: 'null' }, ...problems(403, 404) }
+      response: { 204: noContent('Deleted'), ...problems(403, 404) }
     }
   }, async (request, reply) => {
     await service.delete(request.params.id)

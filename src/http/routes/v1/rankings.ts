@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { RANKING_WINDOWS } from '../../../domain/enums.ts'
 import { RankingQuerySchema } from '../../../domain/shapes/views.ts'
 import { ref } from '../../schemas/common.ts'
-import type { RankingQuery } from '../../../domain/views/ranking-service.ts'
+import type { Defaulted } from '../helpers.ts'
 
 const tags = ['views']
 const listOfRanked = (id: string): object => ({
@@ -20,15 +21,13 @@ const listOfRanked = (id: string): object => ({
   }
 })
 
-// window and limit always hold a value: the schema's defaults fill them in.
-type Query = RankingQuery
-
 // Public rankings. Drafts, scheduled and trashed articles never appear nor count.
-export default async function rankingRoutes (app: FastifyInstance): Promise<void> {
+export default async function rankingRoutes (fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const { rankings } = app.services
   const common = { tags, security: [], querystring: RankingQuerySchema }
 
-  app.get<{ Querystring: Query }>('/articles', {
+  app.get('/articles', {
     schema: {
       ...common,
       summary: 'Most read articles (الأكثر قراءة)',
@@ -36,11 +35,11 @@ export default async function rankingRoutes (app: FastifyInstance): Promise<void
       response: { 200: listOfRanked('RankedArticle') }
     }
   }, async (request) => {
-    const q = request.query
+    const q = request.query as Defaulted<typeof request.query, 'window' | 'limit'>
     return { data: await rankings.articles(q), meta: { window: q.window } }
   })
 
-  app.get<{ Querystring: Query }>('/tags', {
+  app.get('/tags', {
     schema: {
       ...common,
       summary: 'Top topics by views (أهم المواضيع)',
@@ -48,11 +47,11 @@ export default async function rankingRoutes (app: FastifyInstance): Promise<void
       response: { 200: listOfRanked('RankedTag') }
     }
   }, async (request) => {
-    const q = request.query
+    const q = request.query as Defaulted<typeof request.query, 'window' | 'limit'>
     return { data: await rankings.tags(q), meta: { window: q.window } }
   })
 
-  app.get<{ Querystring: Query }>('/categories', {
+  app.get('/categories', {
     schema: {
       ...common,
       summary: 'Top categories by views (أهم التصنيفات)',
@@ -61,7 +60,7 @@ export default async function rankingRoutes (app: FastifyInstance): Promise<void
       response: { 200: listOfRanked('RankedCategory') }
     }
   }, async (request) => {
-    const q = request.query
+    const q = request.query as Defaulted<typeof request.query, 'window' | 'limit'>
     return { data: await rankings.categoriesRanking(q), meta: { window: q.window } }
   })
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
-import { SearchQuerySchema, SuggestQuerySchema, type SearchQueryT } from '../../../domain/shapes/search.ts'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { SearchQuerySchema, SuggestQuerySchema } from '../../../domain/shapes/search.ts'
 import { ref, security } from '../../schemas/common.ts'
 import { listOf, sendList } from '../helpers.ts'
 import type { SearchQuery } from '../../../domain/search/search-service.ts'
@@ -7,10 +8,11 @@ import type { SearchQuery } from '../../../domain/search/search-service.ts'
 const tags = ['search']
 
 // Public search over published articles, Arabic-aware (docs/ARABIC.md).
-export default async function searchRoutes (app: FastifyInstance): Promise<void> {
+export default async function searchRoutes (fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const { search } = app.services
 
-  app.get<{ Querystring: SearchQueryT }>('/', {
+  app.get('/', {
     schema: {
       summary: 'Search published articles',
       description: 'Diacritics, tatweel, hamza forms of alef, final yaa, taa marbuta and the attached prefixes و ف ب ك ل ال do not stop a match. ' +
@@ -26,7 +28,7 @@ export default async function searchRoutes (app: FastifyInstance): Promise<void>
     return sendList(request, reply, page.data, page.nextCursor)
   })
 
-  app.get<{ Querystring: { q: string } }>('/suggest', {
+  app.get('/suggest', {
     schema: {
       summary: 'Titles for a search box: whose words start with the last word typed',
       tags,

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
-import { Id, problems, ref, security } from '../../schemas/common.ts'
+import { Id, problems, ref, security, noContent } from '../../schemas/common.ts'
 import { iso } from '../../../domain/clock.ts'
 import { NotFound } from '../../../domain/errors.ts'
 import type { SlugKind } from '../../../domain/enums.ts'
@@ -40,7 +40,7 @@ export default async function slugRoutes (app: FastifyInstance, opts: { kind: Sl
       operationId: `free${what}OldSlug`,
       security: security.required,
       params: Type.Object({ id: Id, slug: Type.String({ minLength: 1, maxLength: 600 }) }, { additionalProperties: false }),
-      response: { 204: { description: 'Freed', type: 'null' }, ...problems(403, 404) }
+      response: { 204: noContent('Freed'), ...problems(403, 404) }
     }
   }, async (request, reply) => {
     await requireTarget(request.params.id)

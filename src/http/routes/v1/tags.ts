@@ -1,19 +1,21 @@
 import type { FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import type { TagCreate, TagPatch } from '../../../domain/shapes/taxonomy.ts'
-import { CursorQuery, IdParams, IdOrSlugParams, LimitQuery, StringEnum, problems, ref, security } from '../../schemas/common.ts'
-import { listOf, sendList, urlFor } from '../helpers.ts'
-import { TAG_SORTS, type TagSort } from '../../../domain/enums.ts'
+import { TagPatchSchema, TagCreateSchema } from '../../../domain/shapes/taxonomy.ts'
+import { CursorQuery, IdParams, IdOrSlugParams, LimitQuery, StringEnum, problems, ref, security, noContent } from '../../schemas/common.ts'
+import { listOf, sendList, urlFor, type Defaulted } from '../helpers.ts'
+import { TAG_SORTS } from '../../../domain/enums.ts'
 
 const tags = ['tags']
 // Query parameters are validated too: an unknown one is a 400, not ignored.
 const NoQuery = Type.Object({}, { additionalProperties: false })
 
-export default async function tagRoutes (app: FastifyInstance): Promise<void> {
+export default async function tagRoutes (fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const service = app.services.tags
   const editor = app.requireRole('editor')
 
-  app.get<{ Querystring: { limit: number, cursor?: string, sort: TagSort } }>('/', {
+  app.get('/', {
     schema: {
       summary: 'List tags',
       tags,
@@ -27,11 +29,11 @@ export default async function tagRoutes (app: FastifyInstance): Promise<void> {
       response: { 200: listOf('Tag') }
     }
   }, async (request, reply) => {
-    const page = await service.list(request.query)
+    const page = await service.list(request.query as Defaulted<typeof request.query, 'sort' | 'limit'>)
     return sendList(request, reply, page.data, page.nextCursor)
   })
 
-  app.get<{ Params: { idOrSlug: string } }>('/:idOrSlug', {
+  app.get('/:idOrSlug', {
     schema: {
       summary: 'One tag by id or slug',
       tags,
@@ -43,7 +45,7 @@ export default async function tagRoutes (app: FastifyInstance): Promise<void> {
     }
   }, async (request) => service.get(request.params.idOrSlug))
 
-  app.post<{ Body: TagCreate }>('/', {
+  app.post('/', {
     onRequest: editor,
     schema: {
       summary: 'Create a tag',
@@ -52,7 +54,7 @@ export default async function tagRoutes (app: FastifyInstance): Promise<void> {
       operationId: 'createTag',
       security: security.required,
       querystring: NoQuery,
-      body: ref('TagCreate'),
+      body: ref(TagCreateSchema),
       response: { 201: ref('Tag'), ...problems(403, 409) }
     }
   }, async (request, reply) => {
@@ -61,7 +63,7 @@ export default async function tagRoutes (app: FastifyInstance): Promise<void> {
     return tag
   })
 
-  app.patch<{ Params: { id: number }, Body: TagPatch }>('/:id', {
+  app.patch('/:id', {
     onRequest: editor,
     schema: {
       summary: 'Rename a tag or change its slug',
@@ -70,12 +72,12 @@ export default async function tagRoutes (app: FastifyInstance): Promise<void> {
       security: security.required,
       querystring: NoQuery,
       params: IdParams,
-      body: ref('TagPatch'),
+      body: ref(TagPatchSchema),
       response: { 200: ref('Tag'), ...problems(403, 404, 409) }
     }
   }, async (request) => service.update(request.params.id, request.body))
 
-  app.delete<{ Params: { id: number } }>('/:id', {
+  app.delete('/:id', {
     onRequest: editor,
     schema: {
       summary: 'Delete a tag (it is removed from every article)',
@@ -84,7 +86,7 @@ export default async function tagRoutes (app: FastifyInstance): Promise<void> {
       security: security.required,
       querystring: NoQuery,
       params: IdParams,
-      response: { 204: { description: 'Deleted', type: 'null' }, ...problems(403, 404) }
+      response: { 204: noContent('Deleted'), ...problems(403, 404) }
     }
   }, async (request, reply) => {
     await service.delete(request.params.id)

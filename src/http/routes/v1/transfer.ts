@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream'
 import type { FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { ImportQuery, ExportQuery } from '../../../domain/shapes/transfer.ts'
 import { problems, ref, security } from '../../schemas/common.ts'
 import { HttpProblem } from '../../problems.ts'
@@ -14,7 +15,8 @@ const EXAMPLE = [
 ].map(line => JSON.stringify(line)).join('\n') + '\n'
 
 // Bulk import and export as NDJSON, one article a line (see ArticleImport).
-export default async function transferRoutes (app: FastifyInstance): Promise<void> {
+export default async function transferRoutes (fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const { imports: importer, exports: exporter } = app.services
   const editor = app.requireRole('editor')
 
@@ -23,7 +25,7 @@ export default async function transferRoutes (app: FastifyInstance): Promise<voi
   app.removeAllContentTypeParsers()
   app.addContentTypeParser(NDJSON, (_request, payload, done) => { done(null, payload) })
 
-  app.post<{ Querystring: { dryRun?: boolean } }>('/import', {
+  app.post('/import', {
     onRequest: editor,
     // The body streams and is never held whole: no size limit applies to it (a
     // line over 2 MiB is a failed line).
@@ -64,7 +66,7 @@ export default async function transferRoutes (app: FastifyInstance): Promise<voi
     }
   })
 
-  app.get<{ Querystring: { since?: string } }>('/export', {
+  app.get('/export', {
     onRequest: editor,
     schema: {
       summary: 'Export every article as NDJSON, in the shape the import takes',

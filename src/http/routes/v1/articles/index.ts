@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import {
-  ArticleListQuery, ArticleReadQuery, type ArticleListQueryT, type ArticleReadQueryT, type ArticleInput
-} from '../../../../domain/shapes/articles.ts'
-import type { MediaAttach } from '../../../../domain/shapes/media.ts'
-import { IdParams, IdOrSlugParams, problems, ref, security } from '../../../schemas/common.ts'
+import { ArticleListQuery, ArticleReadQuery, ArticleCreateSchema, ArticlePatchSchema } from '../../../../domain/shapes/articles.ts'
+import { MediaAttachBody } from '../../../../domain/shapes/media.ts'
+import { IdParams, IdOrSlugParams, problems, ref, security, noContent } from '../../../schemas/common.ts'
 import { commaSet, listOf, project, sendList, urlFor, viewerOf } from '../../helpers.ts'
 import { forbidden } from '../../../problems.ts'
 
@@ -17,11 +16,12 @@ const DeleteQuery = Type.Object({
 }, { additionalProperties: false })
 const AttachedList = { type: 'object', additionalProperties: false, required: ['data'], properties: { data: { type: 'array', items: ref('AttachedMedia') } } }
 
-export default async function articleRoutes (app: FastifyInstance): Promise<void> {
+export default async function articleRoutes (fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const { articles, articleQueries } = app.services
   const editor = app.requireRole('editor')
 
-  app.get<{ Querystring: ArticleListQueryT }>('/', {
+  app.get('/', {
     schema: {
       summary: 'List articles, newest first',
       description: 'Without a key: published articles only. With a key: every article not in the trash, or those of `status`.',
@@ -39,7 +39,7 @@ export default async function articleRoutes (app: FastifyInstance): Promise<void
     return sendList(request, reply, project(reply, result.data, q.fields), result.nextCursor, result.total)
   })
 
-  app.get<{ Params: { idOrSlug: string }, Querystring: ArticleReadQueryT }>('/:idOrSlug', {
+  app.get('/:idOrSlug', {
     schema: {
       summary: 'Read one article by id or slug',
       tags,
@@ -47,7 +47,7 @@ export default async function articleRoutes (app: FastifyInstance): Promise<void
       security: security.optional,
       params: IdOrSlugParams,
       querystring: ArticleReadQuery,
-      response: { 200: ref('Article'), 304: { description: 'Not modified (If-None-Match)', type: 'null' }, ...problems(301, 404) }
+      response: { 200: ref('Article'), 304: noContent('Not modified (If-None-Match)'), ...problems(301, 404) }
     }
   }, async (request, reply) => {
     const article = await articleQueries.get(request.params.idOrSlug, viewerOf(request), commaSet(request.query.include))
@@ -56,7 +56,7 @@ export default async function articleRoutes (app: FastifyInstance): Promise<void
     return project(reply, [article], request.query.fields)[0]
   })
 
-  app.post<{ Body: ArticleInput & { title: string } }>('/', {
+  app.post('/', {
     onRequest: editor,
     schema: {
       summary: 'Create an article',
@@ -64,7 +64,7 @@ export default async function articleRoutes (app: FastifyInstance): Promise<void
       tags,
       operationId: 'createArticle',
       security: security.required,
-      body: ref('ArticleCreate'),
+      body: ref(ArticleCreateSchema),
       response: { 201: ref('Article'), ...problems(403, 409) }
     }
   }, async (request, reply) => {
@@ -74,7 +74,7 @@ export default async function articleRoutes (app: FastifyInstance): Promise<void
     return article
   })
 
-  app.patch<{ Params: { id: number }, Body: ArticleInput, Headers: { 'if-match'?: string } }>('/:id', {
+  app.patch('/:id', {
     onRequest: editor,
     schema: {
       summary: 'Change some fields of an article',
@@ -84,7 +84,7 @@ export default async function articleRoutes (app: FastifyInstance): Promise<void
       security: security.required,
       params: IdParams,
       headers: IfMatch,
-      body: ref('ArticlePatch'),
+      body: ref(ArticlePatchSchema),
       response: { 200: ref('Article'), ...problems(403, 404, 409, 412) }
     }
   }, async (request, reply) => {
@@ -93,7 +93,7 @@ export default async function articleRoutes (app: FastifyInstance): Promise<void
     return article
   })
 
-  app.delete<{ Params: { id: number }, Querystring: { permanent?: boolean } }>('/:id', {
+  app.delete('/:id', {
     onRequest: editor,
     schema: {
       summary: 'Move an article to the trash, or delete it for good',
@@ -102,7 +102,7 @@ export default async function articleRoutes (app: FastifyInstance): Promise<void
       security: security.required,
       params: IdParams,
       querystring: DeleteQuery,
-      response: { 204: { description: 'Done', type: 'null' }, ...problems(403, 404) }
+      response: { 204: noContent('Done'), ...problems(403, 404) }
     }
   }, async (request, reply) => {
     if (request.query.permanent === true) {
@@ -114,7 +114,7 @@ export default async function articleRoutes (app: FastifyInstance): Promise<void
     return await reply.code(204).send()
   })
 
-  app.post<{ Params: { id: number } }>('/:id/restore', {
+  app.post('/:id/restore', {
     onRequest: editor,
     schema: {
       summary: 'Bring an article back from the trash',
@@ -126,7 +126,7 @@ export default async function articleRoutes (app: FastifyInstance): Promise<void
     }
   }, async (request) => articles.restore(request.params.id))
 
-  app.get<{ Params: { idOrSlug: string } }>('/:idOrSlug/media', {
+  app.get('/:idOrSlug/media', {
     schema: {
       summary: 'The media attached to an article, in order',
       tags,
@@ -137,7 +137,7 @@ export default async function articleRoutes (app: FastifyInstance): Promise<void
     }
   }, async (request) => ({ data: await articles.listMedia(request.params.idOrSlug, viewerOf(request)) }))
 
-  app.put<{ Params: { id: number }, Body: MediaAttach }>('/:id/media', {
+  app.put('/:id/media', {
     onRequest: editor,
     schema: {
       summary: 'Attach media to an article, replacing the list',
@@ -145,7 +145,7 @@ export default async function articleRoutes (app: FastifyInstance): Promise<void
       operationId: 'setArticleMedia',
       security: security.required,
       params: IdParams,
-      body: ref('MediaAttach'),
+      body: ref(MediaAttachBody),
       response: { 200: AttachedList, ...problems(403, 404) }
     }
   }, async (request) => ({ data: await articles.setMedia(request.params.id, request.body) }))

@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { RelatedQuerySchema } from '../../../../domain/shapes/search.ts'
 import { IdOrSlugParams, problems, ref, security } from '../../../schemas/common.ts'
-import { viewerOf } from '../../helpers.ts'
+import { viewerOf, type Defaulted } from '../../helpers.ts'
 
-export default async function relatedRoutes (app: FastifyInstance): Promise<void> {
+export default async function relatedRoutes (fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const { search } = app.services
 
-  app.get<{ Params: { idOrSlug: string }, Querystring: { limit: number } }>('/:idOrSlug/related', {
+  app.get('/:idOrSlug/related', {
     schema: {
       summary: 'Published articles related to this one',
       description: 'Ranked by shared tags, the same category and shared significant title words; never the article itself.',
@@ -20,5 +22,5 @@ export default async function relatedRoutes (app: FastifyInstance): Promise<void
         ...problems(301, 404)
       }
     }
-  }, async (request) => ({ data: await search.related(request.params.idOrSlug, viewerOf(request), request.query.limit) }))
+  }, async (request) => ({ data: await search.related(request.params.idOrSlug, viewerOf(request), (request.query as Defaulted<typeof request.query, 'limit'>).limit) }))
 }

@@ -1,18 +1,20 @@
 import type { FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { CursorQuery, Id, LimitQuery, problems, ref, security } from '../../../schemas/common.ts'
-import { listOf, sendList } from '../../helpers.ts'
+import { listOf, sendList, type Defaulted } from '../../helpers.ts'
 
 const tags = ['articles']
 const RevisionParams = Type.Object({ id: Id, revision: Id }, { additionalProperties: false })
 const IfMatch = Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 1000 })) })
 
 // Earlier versions of an article (editors): read them, and make one current again.
-export default async function revisionRoutes (app: FastifyInstance): Promise<void> {
+export default async function revisionRoutes (fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const { articles, revisions, articleQueries } = app.services
   const editor = app.requireRole('editor')
 
-  app.get<{ Params: { id: number }, Querystring: { limit: number, cursor?: string } }>('/:id/revisions', {
+  app.get('/:id/revisions', {
     onRequest: editor,
     schema: {
       summary: 'Earlier versions of an article, newest first',
@@ -25,11 +27,12 @@ export default async function revisionRoutes (app: FastifyInstance): Promise<voi
     }
   }, async (request, reply) => {
     const article = await articleQueries.get(String(request.params.id), { editor: true })
-    const page = await revisions.list(article.id, request.query.limit, request.query.cursor)
+    const q = request.query as Defaulted<typeof request.query, 'limit'>
+    const page = await revisions.list(article.id, q.limit, q.cursor)
     return sendList(request, reply, page.data, page.nextCursor)
   })
 
-  app.get<{ Params: { id: number, revision: number } }>('/:id/revisions/:revision', {
+  app.get('/:id/revisions/:revision', {
     onRequest: editor,
     schema: {
       summary: 'One earlier version of an article, whole',
@@ -41,7 +44,7 @@ export default async function revisionRoutes (app: FastifyInstance): Promise<voi
     }
   }, async (request) => revisions.get(request.params.id, request.params.revision))
 
-  app.post<{ Params: { id: number, revision: number }, Headers: { 'if-match'?: string } }>('/:id/revisions/:revision/restore', {
+  app.post('/:id/revisions/:revision/restore', {
     onRequest: editor,
     schema: {
       summary: 'Make an earlier version current again, as a new version',

@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { IdOrSlugParams, problems, ref, security } from '../../../schemas/common.ts'
 import { viewerOf } from '../../helpers.ts'
 
 const tags = ['views']
 
-export default async function viewRoutes (app: FastifyInstance): Promise<void> {
+export default async function viewRoutes (fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const { views } = app.services
-  app.post<{ Params: { idOrSlug: string } }>('/:idOrSlug/views', {
+  app.post('/:idOrSlug/views', {
     // Its own limit per client address, apart from the other writes (see rate-limit.ts).
     config: { rateLimit: { max: app.config.RATE_LIMIT_VIEWS } },
     schema: {
@@ -25,7 +27,7 @@ export default async function viewRoutes (app: FastifyInstance): Promise<void> {
     return { counted }
   })
 
-  app.get<{ Params: { idOrSlug: string } }>('/:idOrSlug/views', {
+  app.get('/:idOrSlug/views', {
     schema: {
       summary: 'View counts of an article: total, last 24 hours, 7 and 30 days, per day',
       tags,
