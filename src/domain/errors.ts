@@ -53,9 +53,6 @@ export class PreconditionFailed extends DomainError {}
 // The caller must say who they are (a key) to do this.
 export class Unauthorized extends DomainError {}
 
-// The caller's role may not do this.
-export class Forbidden extends DomainError {}
-
 // A resource asked for by a slug it had before: the answer is where it is now.
 export class Moved extends DomainError {
   constructor (readonly from: string, readonly to: string) {

@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http'
 import type { FastifyRequest } from 'fastify'
 import {
-  Conflict, DomainError, Invalid, Moved, NotFound, PreconditionFailed, Unauthorized, type FieldError
+  Conflict, DomainError, Invalid, Moved, NotFound, PreconditionFailed, type FieldError
 } from '../domain/errors.ts'
 
 // The one place where errors become answers: RFC 9457 problems
@@ -79,9 +79,8 @@ export function domainAnswer (error: unknown, request: FastifyRequest): Answer |
     return { status: 400, code: 'validation', detail, errors }
   }
   if (error instanceof PreconditionFailed) return { status: 412, code: 'precondition-failed', detail: error.message }
-  if (error instanceof Unauthorized) return unauthorized(error.message).answer()
-  // Forbidden, the last kind of refusal.
-  return forbidden(error.message).answer()
+  // Unauthorized, the last kind of refusal (Moved is an answer: see src/http/app.ts).
+  return unauthorized(error.message).answer()
 }
 
 // The URL asked for, with the old slug's path segment (raw or percent-encoded)

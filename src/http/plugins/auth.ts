@@ -32,4 +32,4 @@ export default fp(async function auth (app: FastifyInstance) {
     if (request.principal === null) throw unauthorized('This needs a key: Authorization: Bearer <key>')
     if (role === 'admin' && request.principal.role !== 'admin') throw forbidden('This needs an admin key')
   })
-}, { name: 'auth', dependencies: ['khabar'] })
+}, { name: 'auth', dependencies: ['khabar-composed'] })

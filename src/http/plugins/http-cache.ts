@@ -79,4 +79,4 @@ export default fp(async function httpCache (app: FastifyInstance) {
     }
     return notModified(request, reply, etag) ? '' : payload
   })
-}, { name: 'http-cache', dependencies: ['auth', 'khabar'] })
+}, { name: 'http-cache', dependencies: ['auth', 'khabar-composed'] })

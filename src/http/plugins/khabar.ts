@@ -25,4 +25,4 @@ export default fp(async function khabar (app: FastifyInstance, opts: { khabar: K
   app.decorate('config', built.config)
   app.decorate('clock', built.clock)
   app.decorate('services', built.services)
-}, { name: 'khabar' })
+}, { name: 'khabar-composed' })
