@@ -15,7 +15,7 @@ import { RankingService } from './domain/views/ranking-service.ts'
 import { ImportService } from './domain/transfer/import-service.ts'
 import { ExportService } from './domain/transfer/export-service.ts'
 import { openSqliteStorage } from './storage/sqlite/index.ts'
-import { PublicCache } from './http/public-cache.ts'
+import { PublicCache } from './cache/public-cache.ts'
 
 export interface Services {
   keys: KeyService

@@ -1,7 +1,14 @@
-import type { Article, ArticleSummary } from '../shapes/articles.ts'
+import type { Article, ArticleInput, ArticleSummary } from '../shapes/articles.ts'
 import type { ArticleRow, ArticleSummaryRow } from '../rows.ts'
 import { iso, isoOrNull } from '../clock.ts'
 import { invalid } from '../errors.ts'
+
+// What POST /v1/articles gives each field it was not sent (the publishing rules set
+// publishedAt; slug and externalId are the caller's or none). An import line that leaves
+// a field out gets the same, so it makes the article as if it had been posted.
+export function articleDefaults (): Required<Omit<ArticleInput, 'title' | 'slug' | 'publishedAt' | 'externalId'>> {
+  return { subtitle: null, excerpt: null, body: '', lang: 'ar', status: 'draft', categoryId: null, tags: [], author: null, source: null, breaking: false, commentCount: 0 }
+}
 
 // A date-time the schema accepted, in ms. RFC 3339 allows a leap second (23:59:60)
 // that Date.parse cannot read: that is a 400, never a NaN stored or bound as NULL.

@@ -13,7 +13,8 @@ import type { SlugHistory } from '../slugs/slug-history.ts'
 import type { RevisionService } from './revision-service.ts'
 import type { Clock } from '../clock.ts'
 import type { ArticleQueries, Viewer } from './article-queries.ts'
-import { toMs } from './article-rows.ts'
+import { articleDefaults, toMs } from './article-rows.ts'
+import type { NewArticle } from './article-store.ts'
 
 // What columnsFor works out on the way that is not a column: the text of the body.
 interface Derived { text?: string }
@@ -56,31 +57,14 @@ export class ArticleService {
   async createRow (input: ArticleInput & { title: string }, options: WriteOptions = {}): Promise<number> {
     const now = this.deps.clock()
     const derived: Derived = {}
-    const columns = await this.columnsFor(input, undefined, now, derived)
+    const full = { ...articleDefaults(), ...input }
+    // Every field has a value now, so every column but the slug and times does.
+    const columns = await this.columnsFor(full, undefined, now, derived) as Omit<NewArticle, 'slug' | 'createdAt' | 'updatedAt' | 'externalId'> & Partial<NewArticle>
     return await this.deps.storage.transaction(async () => {
       const slug = await chooseSlug({ requested: input.slug, source: input.title, fallback: 'article', what: 'article', isTaken: async s => await this.slugTaken(s) })
-      const id = await this.store.insert({
-        slug,
-        title: input.title,
-        subtitle: columns.subtitle ?? null,
-        excerpt: columns.excerpt ?? null,
-        body: columns.body ?? '',
-        lang: columns.lang ?? 'ar',
-        status: columns.status ?? 'draft',
-        publishedAt: columns.publishedAt ?? null,
-        createdAt: now,
-        updatedAt: now,
-        categoryId: columns.categoryId ?? null,
-        author: columns.author ?? null,
-        sourceName: columns.sourceName ?? null,
-        sourceUrl: columns.sourceUrl ?? null,
-        breaking: columns.breaking === true,
-        readingTimeMinutes: columns.readingTimeMinutes ?? 0,
-        commentCount: columns.commentCount ?? 0,
-        externalId: columns.externalId ?? null
-      })
-      if (input.tags !== undefined) await this.setTags(id, input.tags)
-      const text = { title: input.title, subtitle: columns.subtitle ?? null, excerpt: columns.excerpt ?? null, text: derived.text ?? '' }
+      const id = await this.store.insert({ ...columns, slug, createdAt: now, updatedAt: now, externalId: columns.externalId ?? null })
+      await this.setTags(id, full.tags)
+      const text = { title: input.title, subtitle: columns.subtitle, excerpt: columns.excerpt, text: derived.text as string }
       if (options.index !== undefined) options.index.set(id, text)
       else await this.deps.search.indexNew(id, text)
       return id
@@ -236,8 +220,9 @@ export class ArticleService {
       out.externalId = input.externalId
     }
     // Drafts have no publication time; a published or archived article without one
-    // is published now; a future time means scheduled.
-    const status = input.status ?? current?.status ?? 'draft'
+    // is published now; a future time means scheduled. A new article always has a status
+    // (articleDefaults), a changed one has its own.
+    const status = input.status ?? (current as ArticleRow).status
     if (input.status !== undefined) out.status = input.status
     if (status === 'draft') {
       out.publishedAt = null

@@ -8,6 +8,7 @@ import { Conflict, DomainError, Invalid, invalid, nestedIn } from '../errors.ts'
 import { parseMediaUrl } from '../media/providers.ts'
 import { slugify, normalizeSlugInput, MAX_SLUG_LENGTH } from '../../text/index.ts'
 import type { ArticleService } from '../articles/article-service.ts'
+import { articleDefaults } from '../articles/article-rows.ts'
 import type { CategoryService } from '../taxonomy/category-service.ts'
 import type { MediaService } from '../media/media-service.ts'
 import type { SlugHistory } from '../slugs/slug-history.ts'
@@ -223,24 +224,9 @@ export class ImportService {
     if (line.category !== undefined && line.categoryId !== undefined) {
       throw invalid('category', 'give category or categoryId, not both')
     }
-    const input: ArticleInput = {
-      title: line.title,
-      subtitle: line.subtitle ?? null,
-      excerpt: line.excerpt ?? null,
-      body: line.body ?? '',
-      lang: line.lang ?? 'ar',
-      status: line.status ?? 'draft',
-      categoryId: line.category === undefined ? line.categoryId ?? null : await this.categoryId(line.category),
-      tags: line.tags ?? [],
-      author: line.author ?? null,
-      source: line.source ?? null,
-      breaking: line.breaking ?? false,
-      commentCount: line.commentCount ?? 0
-    }
-    if (line.publishedAt !== undefined) input.publishedAt = line.publishedAt
-    if (line.slug !== undefined) input.slug = line.slug
-    if (line.externalId !== undefined) input.externalId = line.externalId
-    return input
+    const { category, media: _media, ...fields } = line
+    if (category !== undefined) fields.categoryId = await this.categoryId(category)
+    return { ...articleDefaults(), ...fields }
   }
 
   private async categoryId (slug: string | null): Promise<number | null> {

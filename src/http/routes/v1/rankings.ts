@@ -27,40 +27,23 @@ export default async function rankingRoutes (fastify: FastifyInstance): Promise<
   const { rankings } = app.services
   const common = { tags, security: [], querystring: RankingQuerySchema }
 
-  app.get('/articles', {
-    schema: {
-      ...common,
-      summary: 'Most read articles (الأكثر قراءة)',
-      operationId: 'rankArticles',
-      response: { 200: listOfRanked('RankedArticle') }
-    }
-  }, async (request) => {
-    const q = request.query as Defaulted<typeof request.query, 'window' | 'limit'>
-    return { data: await rankings.articles(q), meta: { window: q.window } }
-  })
-
-  app.get('/tags', {
-    schema: {
-      ...common,
-      summary: 'Top topics by views (أهم المواضيع)',
-      operationId: 'rankTags',
-      response: { 200: listOfRanked('RankedTag') }
-    }
-  }, async (request) => {
-    const q = request.query as Defaulted<typeof request.query, 'window' | 'limit'>
-    return { data: await rankings.tags(q), meta: { window: q.window } }
-  })
-
-  app.get('/categories', {
-    schema: {
-      ...common,
+  // The three boxes of a news page, one route shape: what is ranked, and how to rank it.
+  const boxes = [
+    { path: '/articles', summary: 'Most read articles (الأكثر قراءة)', operationId: 'rankArticles', item: 'RankedArticle', rank: rankings.articles.bind(rankings) },
+    { path: '/tags', summary: 'Top topics by views (أهم المواضيع)', operationId: 'rankTags', item: 'RankedTag', rank: rankings.tags.bind(rankings) },
+    {
+      path: '/categories',
       summary: 'Top categories by views (أهم التصنيفات)',
       description: 'Each article counts for the category it is filed under (not for that category\'s parents).',
       operationId: 'rankCategories',
-      response: { 200: listOfRanked('RankedCategory') }
+      item: 'RankedCategory',
+      rank: rankings.categoriesRanking.bind(rankings)
     }
-  }, async (request) => {
-    const q = request.query as Defaulted<typeof request.query, 'window' | 'limit'>
-    return { data: await rankings.categoriesRanking(q), meta: { window: q.window } }
-  })
+  ]
+  for (const { path, item, rank, ...doc } of boxes) {
+    app.get(path, { schema: { ...common, ...doc, response: { 200: listOfRanked(item) } } }, async (request) => {
+      const q = request.query as Defaulted<typeof request.query, 'window' | 'limit'>
+      return { data: await rank(q), meta: { window: q.window } }
+    })
+  }
 }

@@ -1,6 +1,6 @@
 import { test } from 'tap'
 import { openSqliteStorage } from '../../src/storage/sqlite/index.ts'
-import { PublicCache } from '../../src/http/public-cache.ts'
+import { PublicCache } from '../../src/cache/public-cache.ts'
 
 test('PublicCache: an entry lives until a write or until a scheduled article comes due', async (t) => {
   const storage = openSqliteStorage(':memory:')
