@@ -1,11 +1,8 @@
 import fp from 'fastify-plugin'
-import type { FastifyError, FastifyInstance } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import type { Khabar } from '../compose.ts'
-import { Moved } from '../domain/errors.ts'
-import { HttpProblem, domainAnswer, movedUrl, problemBody, type Answer, type ProblemItem } from './problems.ts'
-import { normalizeSlugInput } from '../text/index.ts'
+import { answerError, problemBody } from './problems.ts'
 import { registerSchemas } from './schemas/index.ts'
-import { pointer } from '../domain/shapes/validate.ts'
 import { problemResponse } from './schemas/common.ts'
 import swagger from './plugins/swagger.ts'
 import cors from './plugins/cors.ts'
@@ -38,15 +35,6 @@ export interface AppOptions {
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
-// Fastify's own client errors, by code, as problem types.
-const FASTIFY_CODES: Record<string, string> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: 'body-too-large',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported-media-type',
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad-request',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'malformed-body',
-  FST_ERR_CTP_INVALID_JSON_BODY: 'malformed-body'
-}
-
 async function app (fastify: FastifyInstance, opts: AppOptions): Promise<void> {
   const { config } = opts.khabar
   registerSchemas(fastify)
@@ -64,36 +52,7 @@ async function app (fastify: FastifyInstance, opts: AppOptions): Promise<void> {
   await fastify.register(auth)
   await fastify.register(httpCache)
 
-  fastify.setErrorHandler((error: FastifyError, request, reply) => {
-    let status = 500
-    let code = 'internal'
-    let detail = 'The server failed to answer this request; the details are in its log'
-    let errors: ProblemItem[] | undefined
-    // A slug that moved is no problem: a plain 301 to where the resource is now.
-    if (error instanceof Moved) {
-      return reply.code(301).header('location', movedUrl(request.url, error, normalizeSlugInput)).send()
-    }
-    const known: Answer | undefined = error instanceof HttpProblem ? error.answer() : domainAnswer(error, request)
-    if (known !== undefined) {
-      ({ status, code, detail, errors } = known)
-      if (known.headers !== undefined) reply.headers(known.headers)
-    } else if (error.validation !== undefined) {
-      status = 400
-      code = 'validation'
-      errors = error.validation.map(v => ({
-        path: `/${error.validationContext ?? 'body'}${pointer(v)}`,
-        message: v.message ?? 'is invalid'
-      }))
-      detail = errors.map(e => `${e.path} ${e.message}`).join('; ')
-    } else if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
-      status = error.statusCode
-      code = FASTIFY_CODES[error.code] ?? 'bad-request'
-      detail = error.message
-    } else {
-      request.log.error({ err: error }, 'request failed')
-    }
-    reply.code(status).type('application/problem+json').send(problemBody(status, code, detail, request.url, errors))
-  })
+  fastify.setErrorHandler(answerError)
 
   fastify.setNotFoundHandler((request, reply) => {
     reply.code(404).type('application/problem+json')

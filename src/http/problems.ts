@@ -1,8 +1,10 @@
 import { STATUS_CODES } from 'node:http'
-import type { FastifyRequest } from 'fastify'
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import {
   Conflict, DomainError, Invalid, Moved, NotFound, PreconditionFailed, type FieldError
 } from '../domain/errors.ts'
+import { pointer } from '../domain/shapes/validate.ts'
+import { normalizeSlugInput } from '../text/index.ts'
 
 // The one place where errors become answers: RFC 9457 problems
 // (application/problem+json), and the 301 of a slug that moved.
@@ -56,7 +58,7 @@ export function problemBody (status: number, code: string, detail: string, insta
 
 // A field the domain named, as a JSON pointer into the request part it came from:
 // a field the route's query string declares is in it, anything else in the body.
-function pointer (request: FastifyRequest, field: string): string {
+function fieldPointer (request: FastifyRequest, field: string): string {
   const query = (request.routeOptions.schema?.querystring as { properties?: Record<string, unknown> } | undefined)?.properties
   const top = field.split('/')[0]
   const part = query !== undefined && top !== '' && Object.hasOwn(query, top) ? 'querystring' : 'body'
@@ -64,7 +66,7 @@ function pointer (request: FastifyRequest, field: string): string {
 }
 
 export const fieldItems = (request: FastifyRequest, fields: FieldError[]): ProblemItem[] =>
-  fields.map(f => ({ path: pointer(request, f.field), message: f.message }))
+  fields.map(f => ({ path: fieldPointer(request, f.field), message: f.message }))
 
 export interface Answer { status: number, code: string, detail: string, errors?: ProblemItem[], headers?: Record<string, string> }
 
@@ -89,4 +91,45 @@ export function movedUrl (url: string, moved: Moved, normalize: (segment: string
   const [path, query] = url.split('?', 2)
   const segments = path.split('/').map(segment => normalize(segment) === moved.from ? encodeURIComponent(moved.to) : segment)
   return segments.join('/') + (query === undefined ? '' : `?${query}`)
+}
+
+// Fastify's own client errors, by code, as problem types.
+const FASTIFY_CODES: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'body-too-large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported-media-type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad-request',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'malformed-body',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'malformed-body'
+}
+
+// The app's error handler: every error becomes an answer here, and only here.
+export function answerError (error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  let status = 500
+  let code = 'internal'
+  let detail = 'The server failed to answer this request; the details are in its log'
+  let errors: ProblemItem[] | undefined
+  // A slug that moved is no problem: a plain 301 to where the resource is now.
+  if (error instanceof Moved) {
+    return reply.code(301).header('location', movedUrl(request.url, error, normalizeSlugInput)).send()
+  }
+  const known: Answer | undefined = error instanceof HttpProblem ? error.answer() : domainAnswer(error, request)
+  if (known !== undefined) {
+    ({ status, code, detail, errors } = known)
+    if (known.headers !== undefined) reply.headers(known.headers)
+  } else if (error.validation !== undefined) {
+    status = 400
+    code = 'validation'
+    errors = error.validation.map(v => ({
+      path: `/${error.validationContext ?? 'body'}${pointer(v)}`,
+      message: v.message ?? 'is invalid'
+    }))
+    detail = errors.map(e => `${e.path} ${e.message}`).join('; ')
+  } else if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+    status = error.statusCode
+    code = FASTIFY_CODES[error.code] ?? 'bad-request'
+    detail = error.message
+  } else {
+    request.log.error({ err: error }, 'request failed')
+  }
+  return reply.code(status).type('application/problem+json').send(problemBody(status, code, detail, request.url, errors))
 }
