@@ -1,4 +1,4 @@
-import type { Article, ArticleInput, CategoryRef } from '../shapes/articles.ts'
+import type { Article, ArticleInput } from '../shapes/articles.ts'
 import type { AttachedMedia, MediaAttach } from '../shapes/media.ts'
 import type { ArticleColumns, ArticleRow } from '../rows.ts'
 import type { Storage } from '../storage.ts'
@@ -154,8 +154,9 @@ export class ArticleService {
     await this.deps.storage.media.setAttachments(id, items.map((item, i) => ({ mediaId: item.mediaId, role: item.role, position: item.position ?? i })))
   }
 
-  async categoryRef (id: number): Promise<CategoryRef | undefined> {
-    return await this.deps.categories.ref(id)
+  // One prepared lookup by id: an import checks the category of every line.
+  private async categoryExists (id: number): Promise<boolean> {
+    return await this.deps.storage.categories.byId(id) !== undefined
   }
 
   // Makes an earlier version current again, as a new version (so it can be undone
@@ -167,7 +168,7 @@ export class ArticleService {
       const { article } = await this.deps.revisions.get(id, revision)
       const input: ArticleInput = { ...article }
       if (await this.slugTaken(article.slug, id)) delete input.slug
-      if (article.categoryId !== null && await this.categoryRef(article.categoryId) === undefined) input.categoryId = null
+      if (article.categoryId !== null && !await this.categoryExists(article.categoryId)) input.categoryId = null
       if (article.externalId !== null && await this.externalIdTaken(article.externalId, id)) delete input.externalId
       return await this.update(id, input, ifMatch)
     })
@@ -207,7 +208,7 @@ export class ArticleService {
       out.sourceUrl = input.source?.url ?? null
     }
     if (input.categoryId !== undefined) {
-      if (input.categoryId !== null && await this.categoryRef(input.categoryId) === undefined) {
+      if (input.categoryId !== null && !await this.categoryExists(input.categoryId)) {
         throw invalid('categoryId', `category ${input.categoryId} does not exist`)
       }
       out.categoryId = input.categoryId

@@ -41,10 +41,6 @@ export class CategoryService {
     return 'id' in key ? await this.store.byId(key.id) : await this.store.bySlug(key.slug)
   }
 
-  async ref (id: number): Promise<CategoryRef | undefined> {
-    return (await this.store.refs([id]))[0]
-  }
-
   async refs (ids: number[]): Promise<CategoryRef[]> {
     return await this.store.refs(ids)
   }
