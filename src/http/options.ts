@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto'
-import type { FastifyError, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify'
+import { STATUS_CODES } from 'node:http'
+import type { Socket } from 'node:net'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify'
 import { AjvCompiler } from '@fastify/ajv-compiler'
 import type { Config } from '../config.ts'
 import { problemBody } from './problems.ts'
@@ -41,6 +43,34 @@ function frameworkErrors (error: FastifyError, request: FastifyRequest, reply: F
   reply.send(problemBody(status, status === 414 ? 'uri-too-long' : 'bad-request', error.message, request.url))
 }
 
+// What Node's HTTP parser refuses before Fastify sees a request, by llhttp's code.
+const CLIENT_ERRORS: Record<string, { status: number, code: string, detail: string }> = {
+  HPE_INVALID_URL: {
+    status: 400,
+    code: 'bad-request',
+    detail: 'The URL has a character that must be percent-encoded: write non-ASCII text (Arabic slugs and ' +
+      'filters, for example) as UTF-8 percent-encoding, as curl --data-urlencode -G, URLSearchParams or ' +
+      'encodeURIComponent do'
+  },
+  HPE_HEADER_OVERFLOW: { status: 431, code: 'headers-too-large', detail: 'The request headers are larger than the server accepts' },
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, code: 'request-timeout', detail: 'The request was not received in time' }
+}
+const MALFORMED = { status: 400, code: 'bad-request', detail: 'The request is not valid HTTP/1.1' }
+
+// Fastify's default answers these as plain JSON and logs them at trace: a problem like
+// every other error, logged where an operator sees it.
+function clientErrorHandler (this: FastifyInstance, error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return
+  const known = CLIENT_ERRORS[error.code ?? ''] ?? MALFORMED
+  this.log.info({ code: error.code, reason: error.message }, 'refused a malformed request')
+  if (socket.writable) {
+    const body = JSON.stringify(problemBody(known.status, known.code, known.detail))
+    socket.write(`HTTP/1.1 ${known.status} ${STATUS_CODES[known.status] ?? 'Error'}\r\nContent-Type: application/problem+json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+  }
+  socket.destroy(error)
+}
+
 // Query strings and path parameters arrive as text and must be coerced; a JSON body
 // must not be: `"5"` where a number belongs is a wrong type, not a number.
 function buildValidator (externalSchemas: unknown, options: any): any {
@@ -73,6 +103,7 @@ export function fastifyOptions (config: Config): FastifyServerOptions {
     },
     ajv: { customOptions: VALIDATION_OPTIONS },
     schemaController: { compilersFactory: { buildValidator } },
-    frameworkErrors
+    frameworkErrors,
+    clientErrorHandler
   }
 }

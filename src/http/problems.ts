@@ -128,6 +128,10 @@ export function answerError (error: FastifyError, request: FastifyRequest, reply
     status = error.statusCode
     code = FASTIFY_CODES[error.code] ?? 'bad-request'
     detail = error.message
+    // Fastify closes the connection after a body it stopped reading; the client, still
+    // sending, would then lose the answer to a reset. Kept open, the rest is read and
+    // dropped (src/http/plugins/request-limits.ts bounds how much) and the 413 arrives.
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') reply.removeHeader('connection')
   } else {
     request.log.error({ err: error }, 'request failed')
   }

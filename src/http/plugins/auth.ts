@@ -11,6 +11,11 @@ declare module 'fastify' {
   interface FastifyInstance {
     requireRole: (role: Role) => onRequestHookHandler
   }
+  interface FastifyContextConfig {
+    // A route that never looks at keys (health and readiness): an Authorization header,
+    // good or bad, is not read.
+    keyless?: boolean
+  }
 }
 
 const BEARER = /^Bearer[ ]+([\x21-\x7e]{1,512})[ ]*$/i
@@ -21,7 +26,7 @@ export default fp(async function auth (app: FastifyInstance) {
   app.decorateRequest('principal', null)
   app.addHook('onRequest', async (request: FastifyRequest) => {
     const header = request.headers.authorization
-    if (header === undefined) return
+    if (header === undefined || request.routeOptions.config.keyless === true) return
     const match = BEARER.exec(header)
     if (match === null) throw unauthorized('Authorization must be "Bearer <key>"')
     const principal = await app.services.keys.authenticate(match[1])

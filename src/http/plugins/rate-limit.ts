@@ -10,8 +10,6 @@ const MINUTE = 60_000
 // Addresses remembered per limit. The store is an LRU: a flood of addresses evicts the
 // quietest ones instead of growing memory.
 const ADDRESSES = 10_000
-// Cheap and polled by load balancers and orchestrators: never limited.
-export const UNLIMITED = new Set(['/health', '/ready'])
 // An OPTIONS request changes nothing (CORS answers preflights before any limit).
 const READS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
@@ -38,7 +36,7 @@ export default fp(async function rateLimitPlugin (app: FastifyInstance, opts: { 
 
   app.addHook('onRequest', async (request, reply) => {
     const route = request.routeOptions.config.rateLimit
-    if (route === false || UNLIMITED.has(request.routeOptions.url ?? '')) return
+    if (route === false) return
     let limit = route === undefined ? (READS.has(request.method) ? reads : writes) : own.get(route)
     if (limit === undefined) {
       limit = limiter(route as RateLimitOptions)

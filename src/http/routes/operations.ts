@@ -11,9 +11,14 @@ const Status = Type.Unsafe<{ status: 'ok' }>({
   properties: { status: { type: 'string', enum: ['ok'] } }
 })
 
+// Cheap and polled by load balancers and orchestrators: never rate limited, and keys
+// are not looked at (a probe with a stale Authorization header still learns the truth).
+const config = { rateLimit: false, keyless: true } as const
+
 export default async function operationsRoutes (fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   app.get('/health', {
+    config,
     schema: {
       summary: 'Is the process running?',
       tags: ['operations'],
@@ -26,6 +31,7 @@ export default async function operationsRoutes (fastify: FastifyInstance): Promi
   })
 
   app.get('/ready', {
+    config,
     schema: {
       summary: 'Does the database answer?',
       tags: ['operations'],

@@ -59,13 +59,25 @@ test('well-formed but unknown keys are 401, never anonymous', async (t) => {
 
 test('a wrong key on public reads is 401, not silently anonymous', async (t) => {
   const app = await build(t)
-  for (const url of ['/v1/articles', '/v1/categories', '/v1/tags', '/v1/media', '/v1/articles/1', '/v1/articles/some-slug', '/health', '/ready']) {
+  for (const url of ['/v1/articles', '/v1/categories', '/v1/tags', '/v1/media', '/v1/articles/1', '/v1/articles/some-slug']) {
     const anonymous = await get(app, url)
     t.not(anonymous.statusCode, 401, `${url} needs no key`)
     assertUnauthorized(t, await get(app, url, 'Bearer khb_wrong-key-0000000000000000000000'), `${url} with a wrong key`)
   }
   const created = await app.inject({ method: 'POST', url: '/v1/articles/1/views', headers: bearer('khb_wrong-key-0000000000000000000000') })
   t.equal(created.statusCode, 401, 'posting a view with a wrong key')
+})
+
+test('health and readiness never look at keys: a bad or malformed one is not read', async (t) => {
+  const app = await build(t)
+  for (const url of ['/health', '/ready']) {
+    for (const header of ['Bearer khb_wrong-key-0000000000000000000000', 'Basic dXNlcjpwYXNz', 'nonsense', `Bearer ${app.editorKey}`]) {
+      const res = await get(app, url, header)
+      t.equal(res.statusCode, 200, `${url} with ${header.slice(0, 12)}…`)
+      t.same(JSON.parse(res.body), { status: 'ok' })
+      t.equal(res.headers['www-authenticate'], undefined)
+    }
+  }
 })
 
 test('valid keys are accepted in the usual spellings', async (t) => {
