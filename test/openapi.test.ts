@@ -42,7 +42,7 @@ test('every operation has a summary, tags, an operationId and typed responses', 
         if (status === '204' || status === '304') continue
         if (status === '301') {
           t.same(response.content, undefined, `${where} 301 has no body`)
-          t.equal(response.headers?.location?.schema?.type, 'string', `${where} 301 documents Location`)
+          t.equal(response.headers?.Location?.schema?.type, 'string', `${where} 301 documents Location`)
           continue
         }
         const content = response.content ?? {}

@@ -7,6 +7,14 @@ export interface CachedResponse {
   // Encoded once: replaying bytes skips turning the text into UTF-8 on every hit.
   body: Buffer
   headers: Record<string, string>
+  // The body in other encodings (compressed ones), each made once, when first asked for.
+  encoded: Map<string, Buffer>
+}
+
+const sizeOf = (entry: CachedResponse): number => {
+  let size = entry.body.length + 200
+  for (const bytes of entry.encoded.values()) size += bytes.length
+  return size
 }
 
 // Finished public responses (what a reader without a key got), by URL. An entry
@@ -22,7 +30,7 @@ export class PublicCache {
   private validUntil = 0
 
   constructor (options: { changes: ChangeFeed, clock: Clock, maxBytes?: number }) {
-    this.entries = new LRUCache({ max: 20_000, maxSize: options.maxBytes ?? 32 * 1024 * 1024, sizeCalculation: e => e.body.length + 200 })
+    this.entries = new LRUCache({ max: 20_000, maxSize: options.maxBytes ?? 32 * 1024 * 1024, sizeCalculation: sizeOf })
     this.changes = options.changes
     this.clock = options.clock
   }
@@ -51,7 +59,25 @@ export class PublicCache {
     return entry
   }
 
-  async set (url: string, body: string, headers: Record<string, string>): Promise<void> {
-    this.entries.set(url, { generation: await this.current(), body: Buffer.from(body), headers })
+  async set (url: string, body: string, headers: Record<string, string>): Promise<CachedResponse> {
+    const entry = { generation: await this.current(), body: Buffer.from(body), headers, encoded: new Map() }
+    this.entries.set(url, entry)
+    return entry
+  }
+
+  // The entry's body in the named encoding, made by `encode` the first time and kept
+  // with the entry (and counted in its size) from then on.
+  encoded (url: string, entry: CachedResponse, name: string, encode: (body: Buffer) => Buffer): Buffer {
+    let bytes = entry.encoded.get(name)
+    if (bytes === undefined) {
+      bytes = encode(entry.body)
+      entry.encoded.set(name, bytes)
+      // lru-cache sizes an entry when it is set, and not again for the same value.
+      if (this.entries.peek(url) === entry) {
+        this.entries.delete(url)
+        this.entries.set(url, entry)
+      }
+    }
+    return bytes
   }
 }

@@ -6,6 +6,7 @@ import { registerSchemas } from './schemas/index.ts'
 import { problemResponse } from './schemas/common.ts'
 import swagger from './plugins/swagger.ts'
 import cors from './plugins/cors.ts'
+import compress from './plugins/compress.ts'
 import helmet from './plugins/helmet.ts'
 import underPressure from './plugins/under-pressure.ts'
 import rateLimit from './plugins/rate-limit.ts'
@@ -45,6 +46,7 @@ async function app (fastify: FastifyInstance, opts: AppOptions): Promise<void> {
   // response cache, so a refused request costs no key lookup and a cached read still counts.
   await fastify.register(helmet)
   await fastify.register(cors, { config })
+  await fastify.register(compress)
   await fastify.register(underPressure, { config })
   await fastify.register(rateLimit, { config })
   await fastify.register(requestLimits)
@@ -66,8 +68,9 @@ async function app (fastify: FastifyInstance, opts: AppOptions): Promise<void> {
 
   // A /v1 route without a query schema takes no query parameters: unknown ones are a 400.
   // Every route also lists, here and only here, the answers it gives whatever it does: a
-  // bad key is a 401 anywhere (auth runs on every request); a /v1 request may be invalid
-  // (400), rate limited (429), refused while the server is overloaded (503) or fail (500);
+  // URL or query too long is a 414 anywhere; a bad key is a 401 anywhere auth looks at
+  // keys; a /v1 request may be invalid (400), rate limited (429), refused while the
+  // server is overloaded (503) or fail (500);
   // and a method that may carry a body may get one too large (413) or not JSON (415),
   // even where it expects none.
   fastify.addHook('onRoute', (route) => {
@@ -77,7 +80,8 @@ async function app (fastify: FastifyInstance, opts: AppOptions): Promise<void> {
     }
     const response = route.schema.response as Record<number, unknown> | undefined
     if (response === undefined) return
-    const statuses = route.url.startsWith('/v1') ? [400, 401, 429, 500, 503] : [401]
+    const statuses = route.url.startsWith('/v1') ? [400, 401, 414, 429, 500, 503] : [414]
+    if (route.config?.keyless !== true && !route.url.startsWith('/v1')) statuses.push(401)
     if (BODY_METHODS.has(String(route.method))) statuses.push(413, 415)
     for (const status of statuses) response[status] ??= problemResponse(status)
   })

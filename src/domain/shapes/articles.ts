@@ -52,7 +52,7 @@ const required = Object.keys(summaryProperties).filter(k => !optionalInOutput.ha
 export const ArticleSummarySchema = Type.Unsafe<ArticleSummary>({
   $id: 'ArticleSummary',
   title: 'ArticleSummary',
-  description: 'An article without its body, as lists return it. With `fields=`, only the fields asked for (and `id`) are present.',
+  description: 'An article without its body, as lists return it (`fields=` answers are ArticleFields).',
   type: 'object',
   additionalProperties: false,
   required,
@@ -62,10 +62,22 @@ export const ArticleSummarySchema = Type.Unsafe<ArticleSummary>({
 export const ArticleSchema = Type.Unsafe<Article>({
   $id: 'Article',
   title: 'Article',
-  description: 'An article. With `fields=`, only the fields asked for (and `id`) are present.',
+  description: 'An article (`fields=` answers are ArticleFields).',
   type: 'object',
   additionalProperties: false,
   required: [...required, 'body'],
+  properties: { ...summaryProperties, body: Type.String({ description: 'Sanitized HTML' }) }
+})
+
+// What `fields=` answers: the fields asked for and `id` (and `category` and `media` when
+// `include` asked for them), nothing else guaranteed.
+export const ArticleFieldsSchema = Type.Unsafe<Partial<Article> & { id: number }>({
+  $id: 'ArticleFields',
+  title: 'ArticleFields',
+  description: 'An article cut down by `fields=`: only the fields asked for, and `id`, are present.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['id'],
   properties: { ...summaryProperties, body: Type.String({ description: 'Sanitized HTML' }) }
 })
 

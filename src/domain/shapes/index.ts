@@ -1,6 +1,6 @@
 // Every shape the API names, in the order the OpenAPI document lists them
 // (the HTTP side registers them, with its own Problem and ListMeta first).
-import { ArticleSchema, ArticleSummarySchema, ArticleCreateSchema, ArticlePatchSchema, SourceSchema, CategoryRefSchema } from './articles.ts'
+import { ArticleSchema, ArticleFieldsSchema, ArticleSummarySchema, ArticleCreateSchema, ArticlePatchSchema, SourceSchema, CategoryRefSchema } from './articles.ts'
 import { CategorySchema, CategoryCreateSchema, CategoryPatchSchema, TagSchema, TagCreateSchema, TagPatchSchema } from './taxonomy.ts'
 import { MediaSchema, AttachedMediaSchema, MediaCreateBody, MediaPatchBody, MediaAttachBody } from './media.ts'
 import { ViewStatsSchema, ViewAcceptedSchema, RankedArticleSchema, RankedTagSchema, RankedCategorySchema } from './views.ts'
@@ -11,7 +11,7 @@ import { ArticleImportSchema, ImportResultSchema } from './transfer.ts'
 
 export const shapeSchemas = [
   SourceSchema, CategoryRefSchema, MediaSchema, AttachedMediaSchema,
-  ArticleSummarySchema, ArticleSchema, ArticleCreateSchema, ArticlePatchSchema,
+  ArticleSummarySchema, ArticleSchema, ArticleFieldsSchema, ArticleCreateSchema, ArticlePatchSchema,
   CategorySchema, CategoryCreateSchema, CategoryPatchSchema,
   TagSchema, TagCreateSchema, TagPatchSchema,
   MediaCreateBody, MediaPatchBody, MediaAttachBody,

@@ -1,5 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { CachedResponse, PublicCache } from '../../cache/public-cache.ts'
+import { chooseEncoding, compressors, COMPRESS_THRESHOLD } from './compress.ts'
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -38,6 +40,21 @@ function notModified (request: FastifyRequest, reply: FastifyReply, etag: string
   return true
 }
 
+// What a read's answer depends on besides its URL: the key (a key-holder sees drafts) and
+// the encoding; Origin is there already when CORS is on (@fastify/cors puts it first).
+function vary (reply: FastifyReply): void {
+  const present = reply.getHeader('vary')
+  reply.header('vary', present === undefined ? 'Authorization, Accept-Encoding' : `${String(present)}, Authorization, Accept-Encoding`)
+}
+
+// A cached body as the request accepts it: compressed once per entry and encoding.
+function replay (cache: PublicCache, request: FastifyRequest, reply: FastifyReply, entry: CachedResponse): Buffer {
+  const encoding = entry.body.length < COMPRESS_THRESHOLD ? undefined : chooseEncoding(request.headers['accept-encoding'])
+  if (encoding === undefined) return entry.body
+  reply.header('content-encoding', encoding)
+  return cache.encoded(request.url, entry, encoding, compressors[encoding])
+}
+
 // ETag and If-None-Match on every successful read; public caching only for what
 // anyone may read, and never for a response that depended on a key. Public
 // answers are also kept, finished, in the response cache and replayed from there.
@@ -54,13 +71,13 @@ export default fp(async function httpCache (app: FastifyInstance) {
     reply.fromCache = true
     reply.headers(hit.headers)
     if (notModified(request, reply, hit.headers.etag)) return await reply.send('')
-    return await reply.send(hit.body)
+    return await reply.send(replay(cache, request, reply, hit))
   })
 
   app.addHook('onSend', async (request, reply, payload) => {
     if (reply.fromCache) return payload
     if (request.method !== 'GET' && request.method !== 'HEAD') return payload
-    reply.header('vary', 'Authorization')
+    vary(reply)
     if (reply.statusCode !== 200 || typeof payload !== 'string') return payload
     if (request.principal !== null) {
       reply.header('cache-control', 'private, no-store')
@@ -75,7 +92,8 @@ export default fp(async function httpCache (app: FastifyInstance) {
         const value = reply.getHeader(name)
         if (value !== undefined) headers[name] = String(value)
       }
-      await cache.set(request.url, payload, headers)
+      const entry = await cache.set(request.url, payload, headers)
+      return notModified(request, reply, etag) ? '' : replay(cache, request, reply, entry)
     }
     return notModified(request, reply, etag) ? '' : payload
   })

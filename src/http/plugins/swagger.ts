@@ -2,6 +2,7 @@ import fp from 'fastify-plugin'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
+import { describeHttp } from '../openapi-http.ts'
 
 export const OPENAPI_TAGS = [
   { name: 'articles', description: 'News articles: create, publish, schedule, trash, read' },
@@ -39,9 +40,12 @@ export default fp(async function swaggerPlugin (app: FastifyInstance) {
       info: {
         title: 'khabar',
         version: '1.0.0',
+        license: { name: 'MIT', identifier: 'MIT' },
+        contact: { name: 'khabar maintainers' },
         description: 'Arabic-first headless CMS for news publishers. Reading published content needs no key; ' +
           'everything else needs `Authorization: Bearer <key>` (use Authorize above). Errors are RFC 9457 problem details.'
       },
+      servers: [{ url: '/', description: 'The server that serves this document' }],
       components: {
         securitySchemes: {
           bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key (khb_...)' }
@@ -49,6 +53,7 @@ export default fp(async function swaggerPlugin (app: FastifyInstance) {
       },
       tags: OPENAPI_TAGS
     },
+    transformObject: (document) => 'openapiObject' in document ? describeHttp(document.openapiObject) : document.swaggerObject,
     refResolver: {
       // The resolver calls this only for a schema that has an $id.
       buildLocalReference: (json) => String(json.$id)

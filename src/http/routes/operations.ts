@@ -21,7 +21,10 @@ export default async function operationsRoutes (fastify: FastifyInstance): Promi
     config,
     schema: {
       summary: 'Is the process running?',
+      description: 'Answers 200 while the process runs, busy or not, without touching the database: for a liveness probe. ' +
+        'Never rate limited; keys are not looked at.',
       tags: ['operations'],
+      security: [],
       operationId: 'getHealth',
       response: { 200: Status }
     }
@@ -34,7 +37,10 @@ export default async function operationsRoutes (fastify: FastifyInstance): Promi
     config,
     schema: {
       summary: 'Does the database answer?',
+      description: 'Answers 200 when the database answers a query, 503 when it does not or while the process is overloaded: ' +
+        'for a readiness probe or a load balancer. Never rate limited; keys are not looked at.',
       tags: ['operations'],
+      security: [],
       operationId: 'getReady',
       response: {
         200: Status,

@@ -33,6 +33,7 @@ const statusDescriptions: Record<number, string> = {
   409: 'The change conflicts with the current state',
   412: 'If-Match does not match the current version',
   413: 'The body is larger than 1 MiB',
+  414: 'The path or the query string is too long (a query string over 4096 characters, a path segment over 600)',
   415: 'The body is not application/json',
   429: 'Too many requests from this address; see Retry-After and X-RateLimit-Limit, -Remaining, -Reset',
   500: 'The server failed; details are in its log',
@@ -40,7 +41,7 @@ const statusDescriptions: Record<number, string> = {
 }
 
 // Response schemas for the statuses a route answers beyond those every route may give
-// (src/http/app.ts adds those: 400, 401, 429, 500 and 503, and 413 and 415 where a body
+// (src/http/app.ts adds those: 400, 401, 414, 429, 500 and 503, and 413 and 415 where a body
 // may come), all problem+json but the 301 of a slug that moved.
 export function problems (...statuses: number[]): Record<number, unknown> {
   const out: Record<number, unknown> = {}
@@ -55,7 +56,7 @@ export const noContent = (description: string): TUnsafe<undefined> => Type.Unsaf
 const moved = {
   description: statusDescriptions[301],
   type: 'null',
-  headers: { location: { type: 'string', description: 'The same URL at the current slug, query kept' } }
+  headers: { Location: { type: 'string', description: 'The same URL at the current slug, query kept' } }
 }
 
 export const problemResponse = (status: number): unknown => ({ description: statusDescriptions[status], content: problemContent })
@@ -63,6 +64,12 @@ export const problemResponse = (status: number): unknown => ({ description: stat
 export const IdParams = Type.Object({ id: Id }, { additionalProperties: false })
 export const IdOrSlugParams = Type.Object({
   idOrSlug: Type.String({ minLength: 1, maxLength: 600, description: 'A numeric id, or a slug (raw or percent-encoded)' })
+}, { additionalProperties: false })
+
+// A change names its target by id, at the place in the path where reads also take a
+// slug: the parameter has the reads' name, as OpenAPI wants one name per place.
+export const IdAtSlugParams = Type.Object({
+  idOrSlug: Type.Integer({ ...Id, description: 'The numeric id (changes take the id, not a slug)' })
 }, { additionalProperties: false })
 
 type Requirement = Record<string, string[]>

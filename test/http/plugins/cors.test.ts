@@ -82,3 +82,18 @@ test('errors to an allowed origin carry CORS headers, so the browser can read th
   t.equal(invalid.statusCode, 400)
   t.equal(invalid.headers['access-control-allow-origin'], ALLOWED, '400')
 })
+
+test('answers that depend on Origin say Vary: Origin, also when replayed from the response cache', async (t) => {
+  const app = await build(t, { CORS_ORIGINS: `${ALLOWED},${ALSO_ALLOWED}` })
+  const seen: string[] = []
+  for (const origin of [ALLOWED, ALSO_ALLOWED, undefined, ALLOWED, EVIL, ALSO_ALLOWED]) {
+    const res = await app.inject({ method: 'GET', url: '/v1/articles?limit=5', headers: origin === undefined ? {} : { origin } })
+    t.equal(res.statusCode, 200)
+    const allowed = origin === ALLOWED || origin === ALSO_ALLOWED ? origin : undefined
+    t.equal(res.headers['access-control-allow-origin'], allowed, `${origin ?? 'no origin'}: its own Access-Control-Allow-Origin`)
+    const vary = String(res.headers.vary).split(',').map(s => s.trim().toLowerCase())
+    t.same(vary, ['origin', 'authorization', 'accept-encoding'], `${origin ?? 'no origin'}: Vary names what the answer depends on`)
+    seen.push(String(res.headers.etag))
+  }
+  t.equal(new Set(seen).size, 1, 'one body for every origin: only the CORS headers differ')
+})

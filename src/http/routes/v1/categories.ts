@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { CategoryPatchSchema, CategoryCreateSchema } from '../../../domain/shapes/taxonomy.ts'
-import { Id, IdParams, IdOrSlugParams, problems, ref, security, noContent } from '../../schemas/common.ts'
+import { Id, IdOrSlugParams, IdAtSlugParams, problems, ref, security, noContent } from '../../schemas/common.ts'
 import { listOf, urlFor } from '../helpers.ts'
 
 const tags = ['categories']
@@ -17,6 +17,7 @@ export default async function categoryRoutes (fastify: FastifyInstance): Promise
   app.get('/', {
     schema: {
       summary: 'All categories, ordered by position',
+      description: 'Every category, ordered by `position` (then by id); `tree=true` nests subcategories under their parents.',
       tags,
       operationId: 'listCategories',
       security: security.optional,
@@ -30,6 +31,7 @@ export default async function categoryRoutes (fastify: FastifyInstance): Promise
   app.get('/:idOrSlug', {
     schema: {
       summary: 'One category by id or slug',
+      description: 'One category by its id or its slug (Arabic slugs raw or percent-encoded). A slug it had before answers 301.',
       tags,
       operationId: 'getCategory',
       security: security.optional,
@@ -43,6 +45,7 @@ export default async function categoryRoutes (fastify: FastifyInstance): Promise
     onRequest: editor,
     schema: {
       summary: 'Create a category',
+      description: 'A new category, under `parentId` or at the top. The slug is made from the name when none is given (Arabic letters kept); a taken slug gets a number.',
       tags,
       operationId: 'createCategory',
       security: security.required,
@@ -56,7 +59,7 @@ export default async function categoryRoutes (fastify: FastifyInstance): Promise
     return category
   })
 
-  app.patch('/:id', {
+  app.patch('/:idOrSlug', {
     onRequest: editor,
     schema: {
       summary: 'Change a category',
@@ -65,13 +68,13 @@ export default async function categoryRoutes (fastify: FastifyInstance): Promise
       operationId: 'updateCategory',
       security: security.required,
       querystring: NoQuery,
-      params: IdParams,
+      params: IdAtSlugParams,
       body: ref(CategoryPatchSchema),
       response: { 200: ref('Category'), ...problems(403, 404, 409) }
     }
-  }, async (request) => categories.update(request.params.id, request.body))
+  }, async (request) => categories.update(request.params.idOrSlug, request.body))
 
-  app.delete('/:id', {
+  app.delete('/:idOrSlug', {
     onRequest: editor,
     schema: {
       summary: 'Delete a category',
@@ -79,12 +82,12 @@ export default async function categoryRoutes (fastify: FastifyInstance): Promise
       tags,
       operationId: 'deleteCategory',
       security: security.required,
-      params: IdParams,
+      params: IdAtSlugParams,
       querystring: Type.Object({ reassignTo: Type.Optional(Id) }, { additionalProperties: false }),
       response: { 204: noContent('Deleted'), ...problems(403, 404, 409) }
     }
   }, async (request, reply) => {
-    await categories.delete(request.params.id, request.query.reassignTo)
+    await categories.delete(request.params.idOrSlug, request.query.reassignTo)
     return await reply.code(204).send()
   })
 }

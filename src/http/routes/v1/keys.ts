@@ -15,6 +15,7 @@ export default async function keyRoutes (fastify: FastifyInstance): Promise<void
     onRequest: admin,
     schema: {
       summary: 'List API keys (never their secrets)',
+      description: 'Every API key with its name, role and when it was created, last used and revoked. The secrets are never shown again after creation.',
       tags,
       operationId: 'listKeys',
       security: security.required,
@@ -26,6 +27,7 @@ export default async function keyRoutes (fastify: FastifyInstance): Promise<void
     onRequest: admin,
     schema: {
       summary: 'One API key (never its secret)',
+      description: 'One API key\'s name, role and dates; never its secret.',
       tags,
       operationId: 'getKey',
       security: security.required,
@@ -55,6 +57,7 @@ export default async function keyRoutes (fastify: FastifyInstance): Promise<void
     onRequest: admin,
     schema: {
       summary: 'Revoke an API key (effective on the next request)',
+      description: 'The key stops working on the next request made with it. Revoking is for good: create a new key instead.',
       tags,
       operationId: 'revokeKey',
       security: security.required,

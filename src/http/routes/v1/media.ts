@@ -18,6 +18,7 @@ export default async function mediaRoutes (fastify: FastifyInstance): Promise<vo
   app.get('/', {
     schema: {
       summary: 'List media items, newest first',
+      description: 'Media items, newest first, filtered by `kind`, `provider` or the `article` they are attached to.',
       tags,
       operationId: 'listMedia',
       security: security.optional,
@@ -38,6 +39,7 @@ export default async function mediaRoutes (fastify: FastifyInstance): Promise<vo
   app.get('/:id', {
     schema: {
       summary: 'One media item',
+      description: 'One media item: where it is hosted, what kind it is and how to embed it.',
       tags,
       operationId: 'getMedia',
       security: security.optional,
@@ -69,6 +71,7 @@ export default async function mediaRoutes (fastify: FastifyInstance): Promise<vo
     onRequest: editor,
     schema: {
       summary: 'Change a media item',
+      description: 'Change the URL, title, caption, credit or thumbnail of a media item; kind, provider and embed URL follow a new URL.',
       tags,
       operationId: 'updateMedia',
       security: security.required,
@@ -83,6 +86,7 @@ export default async function mediaRoutes (fastify: FastifyInstance): Promise<vo
     onRequest: editor,
     schema: {
       summary: 'Delete a media item (it is detached from every article)',
+      description: 'The item goes, and is detached from every article that used it.',
       tags,
       operationId: 'deleteMedia',
       security: security.required,

@@ -29,8 +29,22 @@ export default async function rankingRoutes (fastify: FastifyInstance): Promise<
 
   // The three boxes of a news page, one route shape: what is ranked, and how to rank it.
   const boxes = [
-    { path: '/articles', summary: 'Most read articles (الأكثر قراءة)', operationId: 'rankArticles', item: 'RankedArticle', rank: rankings.articles.bind(rankings) },
-    { path: '/tags', summary: 'Top topics by views (أهم المواضيع)', operationId: 'rankTags', item: 'RankedTag', rank: rankings.tags.bind(rankings) },
+    {
+      path: '/articles',
+      summary: 'Most read articles (الأكثر قراءة)',
+      description: 'Published articles by the views they got in the window, most first, optionally within a category. The same for everyone: a key changes nothing.',
+      operationId: 'rankArticles',
+      item: 'RankedArticle',
+      rank: rankings.articles.bind(rankings)
+    },
+    {
+      path: '/tags',
+      summary: 'Top topics by views (أهم المواضيع)',
+      description: 'Tags by the views their published articles got in the window, most first, optionally within a category. The same for everyone: a key changes nothing.',
+      operationId: 'rankTags',
+      item: 'RankedTag',
+      rank: rankings.tags.bind(rankings)
+    },
     {
       path: '/categories',
       summary: 'Top categories by views (أهم التصنيفات)',

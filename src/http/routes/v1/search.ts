@@ -31,6 +31,7 @@ export default async function searchRoutes (fastify: FastifyInstance): Promise<v
   app.get('/suggest', {
     schema: {
       summary: 'Titles for a search box: whose words start with the last word typed',
+      description: 'For typeahead: titles of published articles whose words start with what was typed, the last word taken as a prefix, Arabic normalised as search does (hamza forms, taa marbuta, diacritics and tatweel do not matter).',
       tags,
       operationId: 'suggestArticles',
       security: security.optional,

@@ -12,12 +12,14 @@ export default async function slugRoutes (app: FastifyInstance, opts: { kind: Sl
   const slugs = app.services.slugs
   const editor = app.requireRole('editor')
   const what = opts.kind[0].toUpperCase() + opts.kind.slice(1)
+  const a = opts.kind === 'article' ? 'an' : 'a'
   const requireTarget = async (id: number): Promise<void> => { if (!await opts.exists(id)) throw new NotFound(`${what} ${id}`) }
 
   app.get<{ Params: { id: number } }>('/:id/slugs', {
     onRequest: editor,
     schema: {
-      summary: `Old slugs of a ${opts.kind}, which still lead to it`,
+      summary: `Old slugs of ${a} ${opts.kind}, which still lead to it`,
+      description: `Slugs the ${opts.kind} had before, newest first. Each still answers 301 to the current one until it is freed.`,
       tags: [opts.tag],
       operationId: `list${what}OldSlugs`,
       security: security.required,
@@ -35,7 +37,8 @@ export default async function slugRoutes (app: FastifyInstance, opts: { kind: Sl
   app.delete<{ Params: { id: number, slug: string } }>('/:id/slugs/:slug', {
     onRequest: editor,
     schema: {
-      summary: `Free an old slug of a ${opts.kind}: it stops leading there and may be taken by another`,
+      summary: `Free an old slug of ${a} ${opts.kind}: it stops leading there and may be taken by another`,
+      description: `The old slug stops answering 301 (it becomes a 404) and another ${opts.kind} may take it.`,
       tags: [opts.tag],
       operationId: `free${what}OldSlug`,
       security: security.required,

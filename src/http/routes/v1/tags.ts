@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { TagPatchSchema, TagCreateSchema } from '../../../domain/shapes/taxonomy.ts'
-import { CursorQuery, IdParams, IdOrSlugParams, LimitQuery, StringEnum, problems, ref, security, noContent } from '../../schemas/common.ts'
+import { CursorQuery, IdOrSlugParams, IdAtSlugParams, LimitQuery, StringEnum, problems, ref, security, noContent } from '../../schemas/common.ts'
 import { listOf, sendList, urlFor, type Defaulted } from '../helpers.ts'
 import { TAG_SORTS } from '../../../domain/enums.ts'
 
@@ -18,6 +18,7 @@ export default async function tagRoutes (fastify: FastifyInstance): Promise<void
   app.get('/', {
     schema: {
       summary: 'List tags',
+      description: 'Tags by name, or by how many published articles carry them with `sort=-articleCount`.',
       tags,
       operationId: 'listTags',
       security: security.optional,
@@ -36,6 +37,7 @@ export default async function tagRoutes (fastify: FastifyInstance): Promise<void
   app.get('/:idOrSlug', {
     schema: {
       summary: 'One tag by id or slug',
+      description: 'One tag by its id or its slug (Arabic slugs raw or percent-encoded). A slug it had before answers 301.',
       tags,
       operationId: 'getTag',
       security: security.optional,
@@ -63,33 +65,35 @@ export default async function tagRoutes (fastify: FastifyInstance): Promise<void
     return tag
   })
 
-  app.patch('/:id', {
+  app.patch('/:idOrSlug', {
     onRequest: editor,
     schema: {
       summary: 'Rename a tag or change its slug',
+      description: 'A new name or slug; the old slug keeps answering 301 until it is freed. Every article that carries the tag shows the new name.',
       tags,
       operationId: 'updateTag',
       security: security.required,
       querystring: NoQuery,
-      params: IdParams,
+      params: IdAtSlugParams,
       body: ref(TagPatchSchema),
       response: { 200: ref('Tag'), ...problems(403, 404, 409) }
     }
-  }, async (request) => service.update(request.params.id, request.body))
+  }, async (request) => service.update(request.params.idOrSlug, request.body))
 
-  app.delete('/:id', {
+  app.delete('/:idOrSlug', {
     onRequest: editor,
     schema: {
       summary: 'Delete a tag (it is removed from every article)',
+      description: 'The tag goes, and is taken off every article that carried it (their versions go up).',
       tags,
       operationId: 'deleteTag',
       security: security.required,
       querystring: NoQuery,
-      params: IdParams,
+      params: IdAtSlugParams,
       response: { 204: noContent('Deleted'), ...problems(403, 404) }
     }
   }, async (request, reply) => {
-    await service.delete(request.params.id)
+    await service.delete(request.params.idOrSlug)
     return await reply.code(204).send()
   })
 }

@@ -3,7 +3,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { ArticleListQuery, ArticleReadQuery, ArticleCreateSchema, ArticlePatchSchema } from '../../../../domain/shapes/articles.ts'
 import { MediaAttachBody } from '../../../../domain/shapes/media.ts'
-import { IdParams, IdOrSlugParams, problems, ref, security, noContent } from '../../../schemas/common.ts'
+import { IdParams, IdOrSlugParams, IdAtSlugParams, problems, ref, security, noContent } from '../../../schemas/common.ts'
+import { withHeaders } from '../../../schemas/headers.ts'
 import { commaSet, listOf, project, sendList, urlFor, viewerOf } from '../../helpers.ts'
 import { forbidden } from '../../../problems.ts'
 
@@ -42,12 +43,13 @@ export default async function articleRoutes (fastify: FastifyInstance): Promise<
   app.get('/:idOrSlug', {
     schema: {
       summary: 'Read one article by id or slug',
+      description: 'Without a key: published articles only (a draft, a scheduled or a trashed article is a 404). A slug the article had before answers 301 to its current URL. `include=category,media` adds those; `fields=` cuts the answer down to the fields named (and `id`). The ETag starts with the article\'s version, so it also serves as If-Match on a PATCH.',
       tags,
       operationId: 'getArticle',
       security: security.optional,
       params: IdOrSlugParams,
       querystring: ArticleReadQuery,
-      response: { 200: ref('Article'), 304: noContent('Not modified (If-None-Match)'), ...problems(301, 404) }
+      response: { 200: withHeaders(ref('Article'), 'Last-Modified'), ...problems(301, 404) }
     }
   }, async (request, reply) => {
     const article = await articleQueries.get(request.params.idOrSlug, viewerOf(request), commaSet(request.query.include))
@@ -74,7 +76,7 @@ export default async function articleRoutes (fastify: FastifyInstance): Promise<
     return article
   })
 
-  app.patch('/:id', {
+  app.patch('/:idOrSlug', {
     onRequest: editor,
     schema: {
       summary: 'Change some fields of an article',
@@ -82,34 +84,35 @@ export default async function articleRoutes (fastify: FastifyInstance): Promise<
       tags,
       operationId: 'updateArticle',
       security: security.required,
-      params: IdParams,
+      params: IdAtSlugParams,
       headers: IfMatch,
       body: ref(ArticlePatchSchema),
       response: { 200: ref('Article'), ...problems(403, 404, 409, 412) }
     }
   }, async (request, reply) => {
-    const article = await articles.update(request.params.id, request.body, request.headers['if-match'])
+    const article = await articles.update(request.params.idOrSlug, request.body, request.headers['if-match'])
     reply.header('etag', `"${article.version}"`)
     return article
   })
 
-  app.delete('/:id', {
+  app.delete('/:idOrSlug', {
     onRequest: editor,
     schema: {
       summary: 'Move an article to the trash, or delete it for good',
+      description: 'By default the article moves to the trash: it disappears from every public read and can be brought back with POST .../restore. `permanent=true` (admin key) deletes it, its revisions, view counts and old slugs for good.',
       tags,
       operationId: 'deleteArticle',
       security: security.required,
-      params: IdParams,
+      params: IdAtSlugParams,
       querystring: DeleteQuery,
       response: { 204: noContent('Done'), ...problems(403, 404) }
     }
   }, async (request, reply) => {
     if (request.query.permanent === true) {
       if (request.principal?.role !== 'admin') throw forbidden('Permanent deletion needs an admin key')
-      await articles.deletePermanently(request.params.id)
+      await articles.deletePermanently(request.params.idOrSlug)
     } else {
-      await articles.trash(request.params.id)
+      await articles.trash(request.params.idOrSlug)
     }
     return await reply.code(204).send()
   })
@@ -118,6 +121,7 @@ export default async function articleRoutes (fastify: FastifyInstance): Promise<
     onRequest: editor,
     schema: {
       summary: 'Bring an article back from the trash',
+      description: 'Brings a trashed article back with the status it had; 409 when it is not in the trash.',
       tags,
       operationId: 'restoreArticle',
       security: security.required,
@@ -129,6 +133,7 @@ export default async function articleRoutes (fastify: FastifyInstance): Promise<
   app.get('/:idOrSlug/media', {
     schema: {
       summary: 'The media attached to an article, in order',
+      description: 'The media attached to a published article (any article, with a key), in the order of `position`, each with its role (featured, inline, gallery).',
       tags,
       operationId: 'listArticleMedia',
       security: security.optional,
@@ -137,16 +142,17 @@ export default async function articleRoutes (fastify: FastifyInstance): Promise<
     }
   }, async (request) => ({ data: await articles.listMedia(request.params.idOrSlug, viewerOf(request)) }))
 
-  app.put('/:id/media', {
+  app.put('/:idOrSlug/media', {
     onRequest: editor,
     schema: {
       summary: 'Attach media to an article, replacing the list',
+      description: 'Replaces the whole list of attached media with the one sent, in one change. The article\'s version goes up: the answer\'s ETag is the new one, to send as If-Match on the next PATCH.',
       tags,
       operationId: 'setArticleMedia',
       security: security.required,
-      params: IdParams,
+      params: IdAtSlugParams,
       body: ref(MediaAttachBody),
       response: { 200: AttachedList, ...problems(403, 404) }
     }
-  }, async (request) => ({ data: await articles.setMedia(request.params.id, request.body) }))
+  }, async (request) => ({ data: await articles.setMedia(request.params.idOrSlug, request.body) }))
 }

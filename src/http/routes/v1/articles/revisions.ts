@@ -18,6 +18,7 @@ export default async function revisionRoutes (fastify: FastifyInstance): Promise
     onRequest: editor,
     schema: {
       summary: 'Earlier versions of an article, newest first',
+      description: 'The versions an article had before its current one, newest first, without their bodies. How many are kept is REVISIONS_KEEP.',
       tags,
       operationId: 'listArticleRevisions',
       security: security.required,
@@ -36,6 +37,7 @@ export default async function revisionRoutes (fastify: FastifyInstance): Promise
     onRequest: editor,
     schema: {
       summary: 'One earlier version of an article, whole',
+      description: 'One earlier version of an article, with every field as it was then.',
       tags,
       operationId: 'getArticleRevision',
       security: security.required,

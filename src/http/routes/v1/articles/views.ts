@@ -30,6 +30,7 @@ export default async function viewRoutes (fastify: FastifyInstance): Promise<voi
   app.get('/:idOrSlug/views', {
     schema: {
       summary: 'View counts of an article: total, last 24 hours, 7 and 30 days, per day',
+      description: 'Totals and a per-day series of the views counted for a published article. Views are counted in the background, so a view just posted may take a second to appear.',
       tags,
       operationId: 'getArticleViews',
       security: security.optional,
