@@ -22,7 +22,7 @@ RUN npm run build
 # Drop devDependencies but keep the already-compiled native addon.
 RUN npm prune --omit=dev && npm cache clean --force
 
-# ---- runtime: only what `node dist/server.js` needs ----
+# ---- runtime: only what `node dist/server.js` and `npx khabar` need ----
 FROM node:20-bookworm-slim AS runtime
 
 ENV NODE_ENV=production \
@@ -37,6 +37,9 @@ COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY migrations ./migrations
+# The khabar command (`docker compose exec khabar npx khabar keys list`): bin/khabar.js
+# loads dist/cli/main.js, with package.json's "type": "module" and "bin".
+COPY bin ./bin
 
 # The SQLite database (and its -wal/-shm files) live on the volume, writable by `node`.
 RUN mkdir -p /data && chown node:node /data

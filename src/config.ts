@@ -3,6 +3,8 @@ import { Type, type Static } from 'typebox'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 type LogLevel = typeof LOG_LEVELS[number]
+const LOG_FORMATS = ['auto', 'json', 'pretty'] as const
+type LogFormat = typeof LOG_FORMATS[number]
 
 // One schema is both the runtime check and the type of the settings.
 export const ConfigSchema = Type.Object({
@@ -11,6 +13,8 @@ export const ConfigSchema = Type.Object({
   DATABASE_PATH: Type.String({ minLength: 1, default: './data/khabar.db' }),
   // An enum rather than a union of literals: one clear error, not one per level.
   LOG_LEVEL: Type.Unsafe<LogLevel>({ type: 'string', enum: [...LOG_LEVELS], default: 'info' }),
+  // auto: words on a terminal, one JSON object a line otherwise (a pipe, a file, a container).
+  LOG_FORMAT: Type.Unsafe<LogFormat>({ type: 'string', enum: [...LOG_FORMATS], default: 'auto' }),
   // Comma-separated list of allowed origins; empty means no cross-origin access.
   CORS_ORIGINS: Type.String({ default: '' }),
   // Absolute base URL used for Location and Link headers; empty means "use the request's host".
@@ -26,7 +30,8 @@ export const ConfigSchema = Type.Object({
   MAX_EVENT_LOOP_DELAY: Type.Integer({ minimum: 0, maximum: 60_000, default: 1000 }),
   // Earlier versions kept per article; the oldest are dropped first.
   REVISIONS_KEEP: Type.Integer({ minimum: 1, maximum: 10_000, default: 50 }),
-  // When set, an admin key with exactly this value exists after start.
+  // When set, an admin key with exactly this value exists after start; adminKeyProblem
+  // refuses placeholders and guessable values.
   KHABAR_ADMIN_KEY: Type.Optional(Type.String({ minLength: 24, maxLength: 256, pattern: '^[\\x21-\\x7e]+$' }))
 })
 
@@ -46,7 +51,57 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
   }
   // env: false: only the given env counts (env-schema would otherwise merge process.env
   // underneath it, bringing back empty values and settings the caller left out).
-  return envSchema<Config>({ schema: ConfigSchema, data, env: false, dotenv: false })
+  const config = envSchema<Config>({ schema: ConfigSchema, data, env: false, dotenv: false })
+  const problem = config.KHABAR_ADMIN_KEY === undefined ? undefined : adminKeyProblem(config.KHABAR_ADMIN_KEY)
+  if (problem !== undefined) throw new Error(`env/KHABAR_ADMIN_KEY ${problem}; generate one with: ${GENERATE_KEY}`)
+  return config
+}
+
+// What marks a value copied from a README or a template rather than generated.
+export const PLACEHOLDER_WORDS = ['choose', 'change-me', 'change_me', 'changeme', 'replace-me', 'replaceme', 'example',
+  'placeholder', 'secret-here', 'your-', 'your_', 'xxxx', 'dummy'] as const
+// Not 12: `openssl rand -hex 16` (32 characters of 16) would have fewer than 12 about once
+// in 60 draws, fewer than 10 about once in 9000.
+export const MIN_KEY_DISTINCT = 10
+export const MIN_KEY_BITS = 100
+// What the messages suggest: 256 random bits, on any machine with OpenSSL.
+export const GENERATE_KEY = 'openssl rand -base64 32'
+
+const CLASSES = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/]
+const CLASS_SIZES = [26, 26, 10, 33]
+
+// The part of a key that is not the khb_ prefix every generated key carries.
+const keyBody = (key: string): string => key.startsWith('khb_') ? key.slice(4) : key
+
+// A rough estimate of the bits an attacker must guess, for a key of printable ASCII (it
+// takes hex for letters and digits, so it is generous with hex). Each character counts log2 of the characters of the classes the key uses (26 lower case
+// letters, 26 upper case, 10 digits, 33 symbols), except one that repeats the character
+// before it or steps by one from it (aaaa, abcd, 9876): that counts 1 bit. The khb_ prefix
+// counts nothing.
+export function estimatedKeyBits (key: string): number {
+  const body = keyBody(key)
+  const pool = CLASSES.reduce((n, re, i) => re.test(body) ? n + CLASS_SIZES[i] : n, 0)
+  const perChar = Math.log2(pool)
+  let bits = 0
+  for (let i = 0; i < body.length; i++) {
+    const step = i === 0 ? Infinity : Math.abs(body.charCodeAt(i) - body.charCodeAt(i - 1))
+    bits += step <= 1 ? 1 : perChar
+  }
+  return bits
+}
+
+// Why a KHABAR_ADMIN_KEY value must not be used, or undefined when it may. The schema
+// has already checked its length and characters; this refuses what a person typed or
+// copied: a placeholder word, too few distinct characters (khb_ aside), too few estimated bits.
+export function adminKeyProblem (key: string): string | undefined {
+  const lower = key.toLowerCase()
+  const word = PLACEHOLDER_WORDS.find(w => lower.includes(w))
+  if (word !== undefined) return `looks like a placeholder (it contains "${word}")`
+  const distinct = new Set(keyBody(key)).size
+  if (distinct < MIN_KEY_DISTINCT) return `has too few distinct characters (${distinct}, at least ${MIN_KEY_DISTINCT})`
+  const bits = Math.floor(estimatedKeyBits(key))
+  if (bits < MIN_KEY_BITS) return `is too easy to guess (about ${bits} bits, at least ${MIN_KEY_BITS})`
+  return undefined
 }
 
 export function corsOrigins (config: Config): string[] {

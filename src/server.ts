@@ -3,22 +3,27 @@ import { fileURLToPath } from 'node:url'
 import Fastify from 'fastify'
 import closeWithGrace from 'close-with-grace'
 import { loadConfig, type Config } from './config.ts'
+import { loadEnvFile } from './env-file.ts'
 import { fastifyOptions } from './http/options.ts'
 import app from './http/app.ts'
 import { compose } from './compose.ts'
+import { startMessages } from './start-message.ts'
 
-// The only place that listens. Migrations run as khabar is composed; SIGINT and SIGTERM
-// finish requests in flight, then close the app (and with it the database).
+// The only place that listens. Settings come from the environment, and from ./.env for
+// what the environment leaves unset. Migrations run as khabar is composed; SIGINT and
+// SIGTERM finish requests in flight, then close the app (and with it the database).
 export async function start (): Promise<void> {
   let config: Config
   try {
+    loadEnvFile()
     config = loadConfig()
   } catch (err) {
     console.error(`khabar: invalid settings: ${(err as Error).message}`)
     process.exit(1)
   }
-  const server = Fastify(fastifyOptions(config))
-  await server.register(app, { khabar: compose(config) })
+  const server = Fastify(fastifyOptions(config, { isTTY: process.stdout.isTTY }))
+  const khabar = compose(config)
+  await server.register(app, { khabar })
 
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
     if (err !== undefined) server.log.error({ err }, 'shutting down after an error')
@@ -26,12 +31,15 @@ export async function start (): Promise<void> {
     await server.close()
   })
 
+  let address: string
   try {
-    await server.listen({ port: config.PORT, host: config.HOST })
+    address = await server.listen({ port: config.PORT, host: config.HOST })
   } catch (err) {
     server.log.error({ err }, 'could not start')
     process.exit(1)
   }
+  const hasAdmin = await khabar.services.keys.hasActiveAdmin()
+  for (const line of startMessages({ config, address, hasAdmin, cwd: process.cwd() })) server.log.info(line)
 }
 
 const entry = process.argv[1] === undefined ? '' : realpathSync(process.argv[1])

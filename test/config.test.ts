@@ -1,14 +1,26 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { parseEnv } from 'node:util'
 import { test } from 'tap'
-import { ConfigSchema, corsOrigins, loadConfig } from '../src/config.ts'
+import { adminKeyProblem, ConfigSchema, corsOrigins, estimatedKeyBits, loadConfig, MIN_KEY_BITS } from '../src/config.ts'
+import { mulberry32 } from './support/prng.ts'
+import { freePort, startServer, within } from './support/server.ts'
 import { tempDir } from './support/temp-dir.ts'
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const SETTINGS = Object.keys(ConfigSchema.properties)
+const ENV_EXAMPLE = readFileSync(new URL('../.env.example', import.meta.url), 'utf8')
+const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+
+// length characters drawn from alphabet by a seeded PRNG: "generated" keys, the same on every run.
+function drawn (random: () => number, alphabet: string, length: number): string {
+  let key = ''
+  for (let i = 0; i < length; i++) key += alphabet[Math.floor(random() * alphabet.length)]
+  return key
+}
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+const HEX = '0123456789abcdef'
+const GOOD_KEY = 'khb_' + drawn(mulberry32(12), BASE64URL, 43)
 
 test('defaults', async (t) => {
   t.ok(['PORT', 'HOST', 'DATABASE_PATH', 'LOG_LEVEL', 'CORS_ORIGINS', 'SITE_URL', 'KHABAR_ADMIN_KEY'].every(k => SETTINGS.includes(k)),
@@ -18,6 +30,7 @@ test('defaults', async (t) => {
     HOST: '127.0.0.1',
     DATABASE_PATH: './data/khabar.db',
     LOG_LEVEL: 'info',
+    LOG_FORMAT: 'auto',
     CORS_ORIGINS: '',
     SITE_URL: ''
   })
@@ -55,9 +68,10 @@ test('good values are taken and typed', async (t) => {
     HOST: '0.0.0.0',
     DATABASE_PATH: ':memory:',
     LOG_LEVEL: 'debug',
+    LOG_FORMAT: 'json',
     CORS_ORIGINS: 'https://a.example',
     SITE_URL: 'https://news.example/',
-    KHABAR_ADMIN_KEY: 'khb_abcdefghijklmnopqrstuvwxyz',
+    KHABAR_ADMIN_KEY: GOOD_KEY,
     UNRELATED: 'ignored'
   })
   t.match(config, {
@@ -65,9 +79,10 @@ test('good values are taken and typed', async (t) => {
     HOST: '0.0.0.0',
     DATABASE_PATH: ':memory:',
     LOG_LEVEL: 'debug',
+    LOG_FORMAT: 'json',
     CORS_ORIGINS: 'https://a.example',
     SITE_URL: 'https://news.example/',
-    KHABAR_ADMIN_KEY: 'khb_abcdefghijklmnopqrstuvwxyz'
+    KHABAR_ADMIN_KEY: GOOD_KEY
   })
   t.notOk('UNRELATED' in config, 'unknown variables are not settings')
   for (const level of ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) {
@@ -76,7 +91,11 @@ test('good values are taken and typed', async (t) => {
   t.equal(loadConfig({ PORT: '0' }).PORT, 0, 'port 0: any free port')
   t.equal(loadConfig({ PORT: '65535' }).PORT, 65535)
   t.equal(loadConfig({ SITE_URL: 'http://localhost:3000' }).SITE_URL, 'http://localhost:3000')
-  t.equal(loadConfig({ KHABAR_ADMIN_KEY: 'k'.repeat(256) }).KHABAR_ADMIN_KEY, 'k'.repeat(256))
+  for (const format of ['auto', 'json', 'pretty']) {
+    t.equal(loadConfig({ LOG_FORMAT: format }).LOG_FORMAT, format)
+  }
+  const longest = drawn(mulberry32(256), BASE64URL, 256)
+  t.equal(loadConfig({ KHABAR_ADMIN_KEY: longest }).KHABAR_ADMIN_KEY, longest, '256 characters')
 })
 
 test('every bad value stops with a message naming the variable', async (t) => {
@@ -92,13 +111,17 @@ test('every bad value stops with a message naming the variable', async (t) => {
     [{ PORT: '+8080' }, 'PORT', /digits/],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /allowed values/],
     [{ LOG_LEVEL: 'INFO' }, 'LOG_LEVEL', /allowed values/],
+    [{ LOG_FORMAT: 'fancy' }, 'LOG_FORMAT', /allowed values/],
     [{ SITE_URL: 'ftp://x' }, 'SITE_URL', /pattern/],
     [{ SITE_URL: 'news.example' }, 'SITE_URL', /pattern/],
     [{ SITE_URL: 'https://news.example/a b' }, 'SITE_URL', /pattern/],
     [{ KHABAR_ADMIN_KEY: 'too-short' }, 'KHABAR_ADMIN_KEY', /fewer than 24/],
     [{ KHABAR_ADMIN_KEY: 'khb_with spaces in the middle of it' }, 'KHABAR_ADMIN_KEY', /pattern/],
     [{ KHABAR_ADMIN_KEY: 'khb_مفتاح_عربي_طويل_بما_يكفي_هنا' }, 'KHABAR_ADMIN_KEY', /pattern/],
-    [{ KHABAR_ADMIN_KEY: 'k'.repeat(257) }, 'KHABAR_ADMIN_KEY', /more than 256/]
+    [{ KHABAR_ADMIN_KEY: 'k'.repeat(257) }, 'KHABAR_ADMIN_KEY', /more than 256/],
+    [{ KHABAR_ADMIN_KEY: 'khb_choose-a-long-random-secret-here' }, 'KHABAR_ADMIN_KEY', /placeholder .*"choose".*openssl rand/],
+    [{ KHABAR_ADMIN_KEY: 'k'.repeat(256) }, 'KHABAR_ADMIN_KEY', /too few distinct characters \(1, at least 10\)/],
+    [{ KHABAR_ADMIN_KEY: 'khb_abcdefghijklmnopqrstuvwxyz' }, 'KHABAR_ADMIN_KEY', /too easy to guess \(about \d+ bits, at least 100\)/]
   ]
   for (const [env, name, reason] of bad) {
     const what = `${name}=${JSON.stringify(Object.values(env)[0]).slice(0, 40)}`
@@ -121,70 +144,106 @@ test('corsOrigins splits on commas and trims', async (t) => {
   t.same(corsOrigins(loadConfig({ CORS_ORIGINS: ' , ' })), [])
 })
 
+test('KHABAR_ADMIN_KEY: placeholders and guessable values are refused', async (t) => {
+  const refused: Array<[string, RegExp]> = [
+    // The README's example until it showed how to generate one.
+    ['khb_choose-a-long-random-secret-here', /placeholder \(it contains "choose"\)/],
+    ['khb_CHANGE-ME-CHANGE-ME-0123456789', /"change-me"/],
+    ['ChangeMe_before_going_live_9Q4#', /"changeme"/],
+    ['khb_replace-me-with-a-real-key-7', /"replace-me"/],
+    ['khb_Example_Key_For_The_Docs_0042', /"example"/],
+    ['khb_this-is-a-placeholder-value-1', /"placeholder"/],
+    ['khb_put-your-secret-here-please!!', /"secret-here"/],
+    ['khb_your-admin-key-goes-here-2026', /"your-"/],
+    ['khb_YOUR_ADMIN_KEY_GOES_HERE_2026', /"your_"/],
+    ['khb_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX', /"xxxx"/],
+    ['khb_dummy-key-for-local-testing-8', /"dummy"/],
+    ['aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', /too few distinct characters \(1,/],
+    ['khb_abababababababababababababab', /too few distinct characters \(2,/],
+    ['0101010101-0101010101-0101010101', /too few distinct characters \(3,/],
+    ['khb_0123456789abcdefghijklmnopqrstuvwxyz', /too easy to guess/],
+    ['ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210', /too easy to guess/],
+    ['khb_aabbccddeeffgghhiijjkkllmm', /too easy to guess/],
+    // 122 bits by the estimate, but only 9 characters, in a cycle.
+    ['khb_acegikmoqacegikmoqacegikmo', /too few distinct characters \(9,/]
+  ]
+  for (const [key, reason] of refused) {
+    t.match(adminKeyProblem(key), reason, key)
+    t.throws(() => loadConfig({ KHABAR_ADMIN_KEY: key }), /KHABAR_ADMIN_KEY/, `${key}: the start is refused`)
+  }
+
+  // What the README and .env.example tell you to run, drawn many times over.
+  const random = mulberry32(2026)
+  for (let i = 0; i < 2000; i++) {
+    const generated = [
+      'khb_' + drawn(random, BASE64URL, 43), // node -e "...randomBytes(32).toString('base64url')"
+      drawn(random, BASE64, 43) + '=', // openssl rand -base64 32
+      drawn(random, HEX, 64), // openssl rand -hex 32
+      drawn(random, HEX, 32) // openssl rand -hex 16
+    ]
+    for (const key of generated) {
+      const problem = adminKeyProblem(key)
+      if (problem !== undefined) t.fail(`${key} is refused: ${problem}`)
+    }
+  }
+  t.equal(adminKeyProblem('khb_test-admin-key-0123456789abcdef'), undefined, "the tests' own key")
+  t.equal(loadConfig({ KHABAR_ADMIN_KEY: GOOD_KEY }).KHABAR_ADMIN_KEY, GOOD_KEY)
+})
+
+test('estimatedKeyBits counts the character classes used, and a repeat or step by one as 1 bit', async (t) => {
+  const lower = Math.log2(26)
+  const bits: Array<[string, number, string]> = [
+    ['qwerty', 6 * lower, 'lower case letters'],
+    ['khb_qwerty', 6 * lower, 'the khb_ prefix counts nothing'],
+    ['qaz_wsx', 7 * Math.log2(26 + 33), 'a symbol widens the pool'],
+    ['aZ9!', 4 * Math.log2(95), 'all four classes'],
+    ['xaaaa', 2 * lower + 3, 'a run'],
+    ['xabcd', 2 * lower + 3, 'a sequence up'],
+    ['x9876', 2 * Math.log2(36) + 3, 'a sequence down']
+  ]
+  for (const [key, expected, what] of bits) {
+    t.ok(Math.abs(estimatedKeyBits(key) - expected) < 1e-9, `${what}: ${key} is ${expected.toFixed(2)} bits (${estimatedKeyBits(key)})`)
+  }
+  t.ok(estimatedKeyBits(GOOD_KEY) > 2 * MIN_KEY_BITS, 'a generated key is far above the bar')
+})
+
+test('.env.example lists every setting, each with a comment, at its default', async (t) => {
+  const lines = ENV_EXAMPLE.split('\n')
+  for (const name of SETTINGS) {
+    const at = lines.findIndex(line => line.startsWith(`${name}=`))
+    t.ok(at > 0, `${name} is in .env.example`)
+    t.match(lines[at - 1], /^#/, `${name} has a comment just above it`)
+  }
+  const values = parseEnv(ENV_EXAMPLE) as Record<string, string>
+  t.same(Object.keys(values).sort(), [...SETTINGS].sort(), 'and nothing else is set')
+  t.same(loadConfig(values), loadConfig({}), 'every value is the default')
+})
+
+test("the README's settings table lists every setting", async (t) => {
+  const section = README.slice(README.indexOf('\n## Settings\n'), README.indexOf('\n## ', README.indexOf('\n## Settings\n') + 1))
+  const rows = [...section.matchAll(/^\| `([A-Z_]+)` \|/gm)].map(m => m[1])
+  t.same([...rows].sort(), [...SETTINGS].sort())
+  t.notMatch(README, /choose-a-long-random-secret-here/, 'no placeholder key to copy')
+})
+
 // The real server, as `npm start` runs it (from the TypeScript sources).
 
-async function freePort (): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address !== null ? address.port : 0
-      server.close(() => resolve(port))
-    })
-  })
-}
-
-interface Started { child: ChildProcess, output: () => string, exited: Promise<{ code: number | null, signal: NodeJS.Signals | null }> }
-
-function startServer (env: Record<string, string>): Started {
-  const base = { ...process.env }
-  for (const key of SETTINGS) delete base[key]
-  // No coverage from the child: it loads the sources through tsx, and its transpiled
-  // ranges, merged with the tests' own, garble tap's coverage report.
-  base._TAPJS_PROCESSINFO_COVERAGE_ = '0'
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: ROOT,
-    env: { ...base, ...env },
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  let output = ''
-  child.stdout?.on('data', (chunk) => { output += String(chunk) })
-  child.stderr?.on('data', (chunk) => { output += String(chunk) })
-  const exited = new Promise<{ code: number | null, signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal }))
-  })
-  return { child, output: () => output, exited }
-}
-
-// Resolves with the exit, or with 'timeout' after ms.
-async function within<T> (promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), ms) })
-  try {
-    return await Promise.race([promise, timeout])
-  } finally {
-    clearTimeout(timer)
-  }
-}
-
-function killOnTeardown (t: { teardown: (fn: () => unknown) => void }, started: Started): void {
-  t.teardown(() => {
-    if (started.child.exitCode === null && started.child.signalCode === null) started.child.kill('SIGKILL')
-  })
-}
-
-test('the server refuses to start with a bad PORT', async (t) => {
+test('the server refuses to start with a bad PORT or a placeholder admin key', async (t) => {
   const dir = tempDir(t, 'khabar-server-')
-  for (const port of ['abc', '70000']) {
-    const started = startServer({ PORT: port, DATABASE_PATH: join(dir, 'khabar.db') })
-    killOnTeardown(t, started)
+  const bad: Array<[Record<string, string>, RegExp]> = [
+    [{ PORT: 'abc' }, /invalid settings: .*PORT/],
+    [{ PORT: '70000' }, /invalid settings: .*PORT/],
+    [{ KHABAR_ADMIN_KEY: 'khb_choose-a-long-random-secret-here' }, /invalid settings: env\/KHABAR_ADMIN_KEY looks like a placeholder/]
+  ]
+  for (const [env, message] of bad) {
+    const what = Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ')
+    const started = startServer(t, { ...env, DATABASE_PATH: join(dir, 'khabar.db') })
     const result = await within(started.exited, 30_000)
-    t.not(result, 'timeout', `PORT=${port}: exits by itself`)
+    t.not(result, 'timeout', `${what}: exits by itself`)
     if (result === 'timeout') continue
-    t.not(result.code, 0, `PORT=${port}: a non-zero exit`)
-    t.match(started.output(), /invalid settings: .*PORT/, `PORT=${port}: the message names PORT`)
-    t.notMatch(started.output(), /\bat .+:\d+:\d+/, `PORT=${port}: no stack trace`)
+    t.equal(result.code, 1, `${what}: exit code 1`)
+    t.match(started.output(), message, `${what}: the message says what is wrong`)
+    t.notMatch(started.output(), /\bat .+:\d+:\d+/, `${what}: no stack trace`)
   }
   t.notOk(existsSync(join(dir, 'khabar.db')), 'no database was created')
 })
@@ -193,8 +252,7 @@ test('the server serves, then shuts down cleanly on SIGTERM', async (t) => {
   const dir = tempDir(t, 'khabar-server-')
   const port = await freePort()
   const databasePath = join(dir, 'nested', 'khabar.db')
-  const started = startServer({ PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: databasePath, LOG_LEVEL: 'info' })
-  killOnTeardown(t, started)
+  const started = startServer(t, { PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: databasePath, LOG_LEVEL: 'info' })
   const base = `http://127.0.0.1:${port}`
 
   // Wait, at most 30 s, for /health to answer.

@@ -3,6 +3,7 @@ import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify'
 import { AjvCompiler } from '@fastify/ajv-compiler'
+import pretty from 'pino-pretty'
 import type { Config } from '../config.ts'
 import { problemBody } from './problems.ts'
 import { VALIDATION_OPTIONS } from '../domain/shapes/validate.ts'
@@ -80,12 +81,30 @@ function buildValidator (externalSchemas: unknown, options: any): any {
   return (route: { httpPart?: string }) => route.httpPart === 'body' ? strict(route as any) : plainNumbers(coercing(route as any))
 }
 
-// The one set of Fastify options: the server and the tests build the app with it.
-export function fastifyOptions (config: Config): FastifyServerOptions {
+// Words for a person at a terminal; one JSON object a line for everything else (a pipe,
+// a file, a container's log driver), unless LOG_FORMAT says which.
+export function logFormat (config: Pick<Config, 'LOG_FORMAT'>, isTTY: boolean): 'json' | 'pretty' {
+  if (config.LOG_FORMAT !== 'auto') return config.LOG_FORMAT
+  return isTTY ? 'pretty' : 'json'
+}
+
+// pino-pretty in the process itself (not a transport's worker thread), writing
+// synchronously, so the last lines before an exit are not lost.
+export function prettyStream (destination: NodeJS.WritableStream | number = 1): NodeJS.WritableStream {
+  return pretty({ destination, sync: true, singleLine: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss' })
+}
+
+// The one set of Fastify options: the server and the tests build the app with it. The
+// server says whether its standard output is a terminal; everyone else logs JSON.
+export function fastifyOptions (config: Config, output: { isTTY?: boolean } = {}): FastifyServerOptions {
   return {
     logger: config.LOG_LEVEL === 'silent'
       ? false
-      : { level: config.LOG_LEVEL, redact: ['req.headers.authorization'] },
+      : {
+          level: config.LOG_LEVEL,
+          redact: ['req.headers.authorization'],
+          ...(logFormat(config, output.isTTY === true) === 'pretty' ? { stream: prettyStream() } : {})
+        },
     bodyLimit: BODY_LIMIT,
     genReqId: () => randomUUID(),
     requestIdHeader: false,

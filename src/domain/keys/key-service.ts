@@ -38,6 +38,11 @@ export class KeyService {
     return (await this.deps.store.all()).map(toApi)
   }
 
+  // Whether anyone can administer keys: the server says how to make the first one when not.
+  async hasActiveAdmin (): Promise<boolean> {
+    return (await this.deps.store.all()).some(row => row.role === 'admin' && row.revokedAt === null)
+  }
+
   async get (id: number): Promise<ApiKey> {
     const row = await this.deps.store.byId(id)
     if (row === undefined) throw new NotFound(`Key ${id}`)

@@ -275,6 +275,17 @@ test('KHABAR_ADMIN_KEY: no duplicate on restart, revived when revoked, promoted 
   t.equal((await fourth.services.keys.list()).length, 5, 'promoted in place, nothing added but the editor keys')
 })
 
+test('hasActiveAdmin: whether any admin key works, for the start message', async (t) => {
+  t.equal(await (await build(t)).services.keys.hasActiveAdmin(), true, 'KHABAR_ADMIN_KEY made one')
+  const app = await build(t, { KHABAR_ADMIN_KEY: '' })
+  const keys = app.services.keys
+  t.equal(await keys.hasActiveAdmin(), false, 'the helper editor key is not an admin')
+  const admin = await keys.create('ops', 'admin')
+  t.equal(await keys.hasActiveAdmin(), true)
+  await keys.revoke(admin.id)
+  t.equal(await keys.hasActiveAdmin(), false, 'a revoked admin key does not count')
+})
+
 test('lastUsedAt is set when a key is used, at most once a minute', async (t) => {
   const app = await build(t)
   const created = json(await createKey(app, { name: 'reader', role: 'editor' }))
