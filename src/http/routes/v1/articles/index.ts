@@ -15,6 +15,11 @@ const DeleteQuery = Type.Object({
   permanent: Type.Optional(Type.Boolean({ default: false, description: 'Delete for good instead of moving to the trash (admin)' }))
 }, { additionalProperties: false })
 const AttachedList = { type: 'object', additionalProperties: false, required: ['data'], properties: { data: { type: 'array', items: ref('AttachedMedia') } } }
+const AttachedListWithEtag = {
+  ...AttachedList,
+  description: 'The media now attached',
+  headers: { etag: { type: 'string', description: 'The article\'s new version ("8"), as PATCH sends it: the If-Match of the next change' } }
+}
 
 export default async function articleRoutes (fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
@@ -146,7 +151,12 @@ export default async function articleRoutes (fastify: FastifyInstance): Promise<
       security: security.required,
       params: IdParams,
       body: ref(MediaAttachBody),
-      response: { 200: AttachedList, ...problems(403, 404) }
+      response: { 200: AttachedListWithEtag, ...problems(403, 404) }
     }
-  }, async (request) => ({ data: await articles.setMedia(request.params.id, request.body) }))
+  }, async (request, reply) => {
+    const { media, version } = await articles.setMedia(request.params.id, request.body)
+    // Attaching makes a new version: its ETag, as PATCH sends it, is the next If-Match.
+    reply.header('etag', `"${version}"`)
+    return { data: media }
+  })
 }
