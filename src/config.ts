@@ -59,7 +59,9 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
 
 // What marks a value copied from a README or a template rather than generated.
 export const PLACEHOLDER_WORDS = ['choose', 'change-me', 'change_me', 'changeme', 'replace-me', 'replaceme', 'example',
-  'placeholder', 'secret-here', 'your-', 'your_', 'xxxx', 'dummy'] as const
+  'placeholder', 'secret-here', 'your-', 'your_', 'dummy'] as const
+// (No 'xxxx': a random key has four of one letter about once in 25,000; the run is counted
+// as the 1 bit it is by estimatedKeyBits.)
 // Not 12: `openssl rand -hex 16` (32 characters of 16) would have fewer than 12 about once
 // in 60 draws, fewer than 10 about once in 9000.
 export const MIN_KEY_DISTINCT = 10

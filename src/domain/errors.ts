@@ -14,10 +14,15 @@ export class NotFound extends DomainError {
   }
 }
 
-// The change cannot be made in the state things are in; `code` says which rule.
+// The change cannot be made in the state things are in; `code` says which rule, and
+// `existingId` the resource already holding what the change asked for (a duplicate's
+// original), when there is one.
 export class Conflict extends DomainError {
-  constructor (readonly code: string, detail: string) {
+  readonly existingId: number | undefined
+
+  constructor (readonly code: string, detail: string, options: { existingId?: number } = {}) {
     super(detail)
+    this.existingId = options.existingId
   }
 }
 

@@ -62,6 +62,9 @@ export interface TagRow {
 export interface MediaRow {
   id: number
   url: string
+  // One address per item (canonicalMediaUrl), unique. Null only for an item stored before
+  // there was this column that turned out to show the same thing as an earlier one.
+  canonicalUrl: string | null
   kind: MediaKind
   provider: MediaProvider
   embedUrl: string | null

@@ -42,17 +42,22 @@ export interface ProblemBody {
   detail: string
   instance?: string
   errors?: ProblemItem[]
+  existingId?: number
 }
 
+// Members a problem may carry beyond RFC 9457's (each declared in the Problem schema).
+export interface ProblemMembers { existingId?: number }
+
 // The RFC 9457 body every error answer carries; the title is the status's own.
-export function problemBody (status: number, code: string, detail: string, instance?: string, errors?: ProblemItem[]): ProblemBody {
+export function problemBody (status: number, code: string, detail: string, instance?: string, errors?: ProblemItem[], members: ProblemMembers = {}): ProblemBody {
   return {
     type: problemType(code),
     title: STATUS_CODES[status] ?? 'Error',
     status,
     detail,
     ...(instance === undefined ? {} : { instance }),
-    ...(errors === undefined ? {} : { errors })
+    ...(errors === undefined ? {} : { errors }),
+    ...(members.existingId === undefined ? {} : { existingId: members.existingId })
   }
 }
 
@@ -68,13 +73,15 @@ function fieldPointer (request: FastifyRequest, field: string): string {
 export const fieldItems = (request: FastifyRequest, fields: FieldError[]): ProblemItem[] =>
   fields.map(f => ({ path: fieldPointer(request, f.field), message: f.message }))
 
-export interface Answer { status: number, code: string, detail: string, errors?: ProblemItem[], headers?: Record<string, string> }
+export interface Answer { status: number, code: string, detail: string, errors?: ProblemItem[], headers?: Record<string, string>, members?: ProblemMembers }
 
 // A domain refusal as an answer; undefined for anything that is not one.
 export function domainAnswer (error: unknown, request: FastifyRequest): Answer | undefined {
   if (!(error instanceof DomainError)) return undefined
   if (error instanceof NotFound) return { status: 404, code: 'not-found', detail: error.message }
-  if (error instanceof Conflict) return { status: 409, code: error.code, detail: error.message }
+  if (error instanceof Conflict) {
+    return { status: 409, code: error.code, detail: error.message, ...(error.existingId === undefined ? {} : { members: { existingId: error.existingId } }) }
+  }
   if (error instanceof Invalid) {
     const errors = fieldItems(request, error.fields)
     const detail = error.explained ? error.message : errors.map(e => `${e.path}: ${e.message}`).join('; ')
@@ -108,13 +115,14 @@ export function answerError (error: FastifyError, request: FastifyRequest, reply
   let code = 'internal'
   let detail = 'The server failed to answer this request; the details are in its log'
   let errors: ProblemItem[] | undefined
+  let members: ProblemMembers | undefined
   // A slug that moved is no problem: a plain 301 to where the resource is now.
   if (error instanceof Moved) {
     return reply.code(301).header('location', movedUrl(request.url, error, normalizeSlugInput)).send()
   }
   const known: Answer | undefined = error instanceof HttpProblem ? error.answer() : domainAnswer(error, request)
   if (known !== undefined) {
-    ({ status, code, detail, errors } = known)
+    ({ status, code, detail, errors, members } = known)
     if (known.headers !== undefined) reply.headers(known.headers)
   } else if (error.validation !== undefined) {
     status = 400
@@ -135,5 +143,5 @@ export function answerError (error: FastifyError, request: FastifyRequest, reply
   } else {
     request.log.error({ err: error }, 'request failed')
   }
-  return reply.code(status).type('application/problem+json').send(problemBody(status, code, detail, request.url, errors))
+  return reply.code(status).type('application/problem+json').send(problemBody(status, code, detail, request.url, errors, members))
 }

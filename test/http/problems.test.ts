@@ -72,6 +72,7 @@ test('domain errors and HttpProblems become problems with their status, type, de
     'bad-request': new Invalid([{ field: 'a', message: 'is wrong' }, { field: 'b', message: 'too' }], 'Two things are wrong'),
     'invalid-field': invalid('slug', 'is taken'),
     conflict: new Conflict('slug-taken', 'The slug is taken'),
+    duplicate: new Conflict('media-exists', 'Media 7 already links to this item', { existingId: 7 }),
     unauthorized: new Unauthorized('Who are you?'),
     forbidden: forbidden('Not you'),
     'precondition-failed': new PreconditionFailed('Changed by someone else'),
@@ -95,6 +96,7 @@ test('domain errors and HttpProblems become problems with their status, type, de
       type: problemType('validation'), title: 'Bad Request', status: 400, detail: '/body/slug: is taken', errors: [{ path: '/body/slug', message: 'is taken' }]
     },
     conflict: { type: problemType('slug-taken'), title: 'Conflict', status: 409, detail: 'The slug is taken' },
+    duplicate: { type: problemType('media-exists'), title: 'Conflict', status: 409, detail: 'Media 7 already links to this item', existingId: 7 },
     unauthorized: { type: problemType('unauthorized'), title: 'Unauthorized', status: 401, detail: 'Who are you?' },
     forbidden: { type: problemType('forbidden'), title: 'Forbidden', status: 403, detail: 'Not you' },
     'precondition-failed': { type: problemType('precondition-failed'), title: 'Precondition Failed', status: 412, detail: 'Changed by someone else' },
@@ -242,6 +244,9 @@ test('problemBody: the RFC 9457 shape, optional members only when given', async 
     instance: '/v1/x?y=1',
     errors: [{ path: '/body/a', message: 'is wrong' }]
   })
+  t.same(problemBody(409, 'tag-exists', 'Taken', undefined, undefined, { existingId: 3 }), {
+    type: 'urn:khabar:problem:tag-exists', title: 'Conflict', status: 409, detail: 'Taken', existingId: 3
+  }, 'existingId, after the RFC 9457 members')
   t.equal(problemBody(499, 'odd', 'Odd').title, 'Error', 'a status without a reason phrase')
 })
 

@@ -128,9 +128,9 @@ export class ArticleService {
     return (await this.deps.media.attachedTo([article.id])).get(article.id) ?? []
   }
 
-  // Replaces the media of an article, as a new version.
-  async setMedia (id: number, items: MediaAttach): Promise<AttachedMedia[]> {
-    const current = await this.requireRow(id)
+  // Replaces the media of an article, as a new version; the list attached and that version.
+  async setMedia (id: number, items: MediaAttach): Promise<{ media: AttachedMedia[], version: number }> {
+    await this.requireRow(id)
     const errors: FieldError[] = []
     const seen = new Set<number>()
     for (const [i, item] of items.entries()) {
@@ -141,11 +141,14 @@ export class ArticleService {
     const featured = items.filter(i => i.role === 'featured').length
     if (featured > 1) errors.push({ field: '', message: 'at most one item may be featured' })
     if (errors.length > 0) throw new Invalid(errors, 'Some media items cannot be attached')
-    await this.deps.storage.transaction(async () => {
+    const version = await this.deps.storage.transaction(async () => {
+      // Read again inside: the version bumped is the one current when the change is made.
+      const current = await this.requireRow(id)
       await this.attachMedia(id, items)
       await this.bump(current, {})
+      return current.version + 1
     })
-    return (await this.deps.media.attachedTo([id])).get(id) ?? []
+    return { media: (await this.deps.media.attachedTo([id])).get(id) ?? [], version }
   }
 
   // Attaches media to an article as part of a version being made (an import line's):
@@ -216,7 +219,7 @@ export class ArticleService {
     if (input.externalId !== undefined) {
       if (input.externalId !== null) {
         const clash = await this.store.idByExternalId(input.externalId)
-        if (clash !== undefined && clash !== current?.id) throw new Conflict('external-id-taken', `Article ${clash} already has externalId "${input.externalId}"`)
+        if (clash !== undefined && clash !== current?.id) throw new Conflict('external-id-taken', `Article ${clash} already has externalId "${input.externalId}"`, { existingId: clash })
       }
       out.externalId = input.externalId
     }

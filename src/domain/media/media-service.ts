@@ -4,7 +4,7 @@ import type { MediaRow } from '../rows.ts'
 import type { Storage } from '../storage.ts'
 import type { NewMedia } from './media-store.ts'
 import { Conflict, NotFound, invalid } from '../errors.ts'
-import { parseMediaUrl, deriveProvider, inferKind } from './providers.ts'
+import { parseMediaUrl, deriveProvider, inferKind, canonicalMediaUrl, derivedThumbnail } from './providers.ts'
 import { iso, type Clock } from '../clock.ts'
 import { decodeCursor, encodeCursor } from '../cursor.ts'
 
@@ -39,9 +39,9 @@ export class MediaService {
     return await this.store.byId(id) !== undefined
   }
 
-  // The item with this URL, as stored (normalised), if there is one.
-  async idByUrl (url: string): Promise<number | undefined> {
-    return await this.store.idByUrl(url)
+  // The item this URL shows (by its canonical form, see canonicalMediaUrl), if there is one.
+  async idByUrl (url: URL): Promise<number | undefined> {
+    return await this.store.idByCanonicalUrl(canonicalMediaUrl(url)) ?? await this.store.idByUrl(url.href)
   }
 
   // The media attached to each of the given articles, in order.
@@ -63,12 +63,16 @@ export class MediaService {
   // Creates the item and returns its id (create() without reading it back, for imports).
   async createId (input: MediaCreate): Promise<number> {
     const derived = derive(input.url, 'url')
-    const thumbnailUrl = input.thumbnailUrl == null ? null : derive(input.thumbnailUrl, 'thumbnailUrl').url
-    const existing = await this.store.idByUrl(derived.url)
-    if (existing !== undefined) throw new Conflict('media-exists', `This URL is already media ${existing}`)
+    const kind = input.kind ?? derived.kind
+    // Absent, the thumbnail is derived; null says there is none.
+    const thumbnailUrl = input.thumbnailUrl === undefined
+      ? derivedThumbnail(derived.parsed, kind)
+      : input.thumbnailUrl === null ? null : httpUrl(input.thumbnailUrl, 'thumbnailUrl')
+    await this.refuseDuplicate(derived)
     return await this.store.insert({
       url: derived.url,
-      kind: input.kind ?? derived.kind,
+      canonicalUrl: derived.canonicalUrl,
+      kind,
       provider: derived.provider,
       embedUrl: derived.embedUrl,
       title: input.title ?? null,
@@ -83,16 +87,25 @@ export class MediaService {
   }
 
   async update (id: number, input: MediaPatch): Promise<Media> {
-    if (await this.store.byId(id) === undefined) throw new NotFound(`Media ${id}`)
+    const current = await this.store.byId(id)
+    if (current === undefined) throw new NotFound(`Media ${id}`)
     const changes: Partial<NewMedia> = {}
-    if (input.url !== undefined) {
-      const derived = derive(input.url, 'url')
-      const clash = await this.store.idByUrl(derived.url)
-      if (clash !== undefined && clash !== id) throw new Conflict('media-exists', `This URL is already media ${clash}`)
-      Object.assign(changes, { url: derived.url, provider: derived.provider, embedUrl: derived.embedUrl })
+    let shown = new URL(current.url)
+    // The URL the item has already is no change (and no clash: an item stored twice
+    // before there were canonical URLs, left without one, keeps its own).
+    const derived = input.url === undefined ? undefined : derive(input.url, 'url')
+    if (derived !== undefined && derived.url !== current.url) {
+      await this.refuseDuplicate(derived, id)
+      Object.assign(changes, { url: derived.url, canonicalUrl: derived.canonicalUrl, provider: derived.provider, embedUrl: derived.embedUrl })
+      shown = derived.parsed
     }
     if (input.thumbnailUrl !== undefined) {
-      changes.thumbnailUrl = input.thumbnailUrl === null ? null : derive(input.thumbnailUrl, 'thumbnailUrl').url
+      changes.thumbnailUrl = input.thumbnailUrl === null ? null : httpUrl(input.thumbnailUrl, 'thumbnailUrl')
+    } else if (changes.url !== undefined || (input.kind !== undefined && input.kind !== current.kind)) {
+      // A derived thumbnail follows the URL and kind; one the client gave (or cleared) stays.
+      if (current.thumbnailUrl === derivedThumbnail(new URL(current.url), current.kind)) {
+        changes.thumbnailUrl = derivedThumbnail(shown, input.kind ?? current.kind)
+      }
     }
     for (const key of ['kind', 'title', 'caption', 'alt', 'credit', 'durationSeconds', 'width', 'height'] as const) {
       if (input[key] !== undefined) (changes as Record<string, unknown>)[key] = input[key]
@@ -107,6 +120,17 @@ export class MediaService {
     return toApi(row)
   }
 
+  // One item per thing shown: a URL whose canonical form another item has is refused,
+  // naming that item. So is one that another item has as it is, which only an item
+  // stored twice before canonical URLs can (it was left without one).
+  private async refuseDuplicate (derived: Derived, self?: number): Promise<void> {
+    for (const holder of [await this.store.idByCanonicalUrl(derived.canonicalUrl), await this.store.idByUrl(derived.url)]) {
+      if (holder !== undefined && holder !== self) {
+        throw new Conflict('media-exists', `Media ${holder} already links to this item (${derived.canonicalUrl})`, { existingId: holder })
+      }
+    }
+  }
+
   async delete (id: number): Promise<void> {
     await this.deps.storage.transaction(async () => {
       const affected = await this.store.articlesShowing(id)
@@ -116,11 +140,19 @@ export class MediaService {
   }
 }
 
-function derive (raw: string, field: string): { url: string, provider: MediaProvider, embedUrl: string | null, kind: MediaKind } {
+interface Derived { url: string, parsed: URL, canonicalUrl: string, provider: MediaProvider, embedUrl: string | null, kind: MediaKind }
+
+function derive (raw: string, field: string): Derived {
   const url = parseMediaUrl(raw)
   if (url === null) throw invalid(field, 'must be an absolute http or https URL')
   const info = deriveProvider(url)
-  return { url: url.href, provider: info.provider, embedUrl: info.embedUrl, kind: inferKind(url, info.provider) }
+  return { url: url.href, parsed: url, canonicalUrl: canonicalMediaUrl(url), provider: info.provider, embedUrl: info.embedUrl, kind: inferKind(url, info.provider) }
+}
+
+function httpUrl (raw: string, field: string): string {
+  const url = parseMediaUrl(raw)
+  if (url === null) throw invalid(field, 'must be an absolute http or https URL')
+  return url.href
 }
 
 function toApi (row: MediaRow): Media {

@@ -19,7 +19,9 @@ export interface MediaFilter {
 export interface MediaStore {
   list: (filter: MediaFilter) => Promise<MediaRow[]>
   byId: (id: number) => Promise<MediaRow | undefined>
+  // The item with exactly this URL, and the one with this canonical URL.
   idByUrl: (url: string) => Promise<number | undefined>
+  idByCanonicalUrl: (canonicalUrl: string) => Promise<number | undefined>
   insert: (row: NewMedia, at: number) => Promise<number>
   update: (id: number, set: Partial<NewMedia>, at: number) => Promise<MediaRow>
   // False when there was no such item.

@@ -118,7 +118,8 @@ function youtube (url: URL, host: string): ProviderInfo {
   return { provider: 'youtube', embedUrl: `https://www.youtube.com/embed/${id}${query}`, isVideo: true }
 }
 
-function vimeo (url: URL, host: string): ProviderInfo {
+// The id of a Vimeo video and, for an unlisted one, its hash.
+function vimeoVideo (url: URL, host: string): { id: string, hash: string | null } | null {
   const parts = segments(url)
   let id: string | undefined
   let hash: string | null = null
@@ -134,12 +135,18 @@ function vimeo (url: URL, host: string): ProviderInfo {
   } else if (parts[0] === 'channels' && parts.length === 3) {
     id = parts[2]
   }
-  if (id === undefined || !DIGITS.test(id)) return { provider: 'vimeo', embedUrl: null, isVideo: true }
-  const query = hash !== null && VIMEO_HASH.test(hash) ? `?h=${hash}` : ''
-  return { provider: 'vimeo', embedUrl: `https://player.vimeo.com/video/${id}${query}`, isVideo: true }
+  if (id === undefined || !DIGITS.test(id)) return null
+  return { id, hash: hash !== null && VIMEO_HASH.test(hash) ? hash : null }
 }
 
-function dailymotion (url: URL, host: string): ProviderInfo {
+function vimeo (url: URL, host: string): ProviderInfo {
+  const video = vimeoVideo(url, host)
+  if (video === null) return { provider: 'vimeo', embedUrl: null, isVideo: true }
+  const query = video.hash !== null ? `?h=${video.hash}` : ''
+  return { provider: 'vimeo', embedUrl: `https://player.vimeo.com/video/${video.id}${query}`, isVideo: true }
+}
+
+function dailymotionId (url: URL, host: string): string | null {
   const parts = segments(url)
   let slug: string | undefined
   if (DAI_LY_HOSTS.has(host)) {
@@ -150,7 +157,12 @@ function dailymotion (url: URL, host: string): ProviderInfo {
     slug = parts[2]
   }
   const id = slug?.split('_')[0]
-  if (id === undefined || !DAILYMOTION_ID.test(id)) return { provider: 'dailymotion', embedUrl: null, isVideo: true }
+  return id !== undefined && DAILYMOTION_ID.test(id) ? id : null
+}
+
+function dailymotion (url: URL, host: string): ProviderInfo {
+  const id = dailymotionId(url, host)
+  if (id === null) return { provider: 'dailymotion', embedUrl: null, isVideo: true }
   return { provider: 'dailymotion', embedUrl: `https://www.dailymotion.com/embed/video/${id}`, isVideo: true }
 }
 
@@ -183,7 +195,7 @@ function facebook (url: URL, host: string): ProviderInfo {
   }
 }
 
-function x (url: URL): ProviderInfo {
+function xStatusId (url: URL): string | null {
   const parts = segments(url)
   let id: string | undefined
   // /<user>/status/<id>, optionally followed by /photo/1, /video/1, /analytics ...
@@ -192,20 +204,30 @@ function x (url: URL): ProviderInfo {
   } else if (parts[0] === 'i' && parts[1] === 'web' && parts[2] === 'status') {
     id = parts[3]
   }
-  if (id === undefined || !DIGITS.test(id)) return { provider: 'x', embedUrl: null, isVideo: false }
+  return id !== undefined && DIGITS.test(id) ? id : null
+}
+
+function x (url: URL): ProviderInfo {
+  const id = xStatusId(url)
+  if (id === null) return { provider: 'x', embedUrl: null, isVideo: false }
   return { provider: 'x', embedUrl: `https://platform.twitter.com/embed/Tweet.html?id=${id}`, isVideo: false }
 }
 
-function soundcloud (url: URL): ProviderInfo {
+/** The canonical address of a SoundCloud track or set, or null when the URL is not one. */
+function soundcloudTrackUrl (url: URL): string | null {
   const parts = segments(url)
-  let canonical: string | null = null
   if (parts.every(p => SOUNDCLOUD_SLUG.test(p)) && !SOUNDCLOUD_RESERVED.has(parts[0])) {
     if (parts.length === 2 && !SOUNDCLOUD_PROFILE_TABS.has(parts[1])) {
-      canonical = `https://soundcloud.com/${parts[0]}/${parts[1]}`
+      return `https://soundcloud.com/${parts[0]}/${parts[1]}`
     } else if (parts.length === 3 && parts[1] === 'sets') {
-      canonical = `https://soundcloud.com/${parts[0]}/sets/${parts[2]}`
+      return `https://soundcloud.com/${parts[0]}/sets/${parts[2]}`
     }
   }
+  return null
+}
+
+function soundcloud (url: URL): ProviderInfo {
+  const canonical = soundcloudTrackUrl(url)
   if (canonical === null) return { provider: 'soundcloud', embedUrl: null, isVideo: false }
   return {
     provider: 'soundcloud',
@@ -230,6 +252,140 @@ export function deriveProvider (url: URL): ProviderInfo {
   if (X_HOSTS.has(host)) return x(url)
   if (SOUNDCLOUD_HOSTS.has(host)) return soundcloud(url)
   return other
+}
+
+// Query parameters that only say where a link was shared from or clicked, on any site.
+const TRACKING_PARAMS = new Set([
+  'fbclid', 'gclid', 'dclid', 'gbraid', 'wbraid', 'msclkid', 'yclid', 'twclid', 'ttclid',
+  'mc_cid', 'mc_eid', 'igshid', 'igsh', '_ga', '_gl'
+])
+// And those the known providers add to links shared from their apps and players.
+const PROVIDER_TRACKING: Record<Provider, Set<string>> = {
+  youtube: new Set(['si', 'feature', 'pp', 'ab_channel', 'app', 'embeds_referring_euri', 'embeds_referring_origin', 'source_ve_path']),
+  vimeo: new Set(['share', 'fl', 'fe']),
+  dailymotion: new Set(),
+  facebook: new Set(['mibextid', 'rdid', 'sfnsn', 'ref', 'fref', 'refid', 'hc_ref', 'paipv', 'eav', 'extid', '__tn__', '__cft__[0]', '__xts__[0]']),
+  x: new Set(['s', 't', 'ref_src', 'ref_url', 'cxt']),
+  soundcloud: new Set(['si', 'in', 'ref', 'p', 'c']),
+  other: new Set()
+}
+// The one host each known provider's pages are kept under (its www., m., mobile. and
+// web. variants, and twitter.com, are the same pages).
+const MAIN_HOST: Record<string, string> = {
+  'youtube.com': 'www.youtube.com',
+  'm.youtube.com': 'www.youtube.com',
+  'youtube-nocookie.com': 'www.youtube-nocookie.com',
+  'www.vimeo.com': 'vimeo.com',
+  'dailymotion.com': 'www.dailymotion.com',
+  'm.dailymotion.com': 'www.dailymotion.com',
+  'facebook.com': 'www.facebook.com',
+  'm.facebook.com': 'www.facebook.com',
+  'web.facebook.com': 'www.facebook.com',
+  'www.x.com': 'x.com',
+  'mobile.x.com': 'x.com',
+  'twitter.com': 'x.com',
+  'www.twitter.com': 'x.com',
+  'mobile.twitter.com': 'x.com',
+  'www.soundcloud.com': 'soundcloud.com',
+  'm.soundcloud.com': 'soundcloud.com'
+}
+
+function paramName (piece: string): string {
+  const raw = piece.split('=', 1)[0].replace(/\+/g, ' ')
+  try {
+    return decodeURIComponent(raw).toLowerCase()
+  } catch {
+    return raw.toLowerCase()
+  }
+}
+
+// The query string without tracking parameters and empty pieces, the others kept as
+// written and in order ('' when none is left).
+function keptQuery (url: URL, provider: Provider): string {
+  const kept = url.search.slice(1).split('&').filter((piece) => {
+    if (piece === '') return false
+    const name = paramName(piece)
+    return !name.startsWith('utm_') && !TRACKING_PARAMS.has(name) && !PROVIDER_TRACKING[provider].has(name)
+  })
+  return kept.length === 0 ? '' : `?${kept.join('&')}`
+}
+
+// A URL that names no single item: the fragment and tracking parameters dropped, a
+// host's trailing dot too; on a known provider's site also http for https, the host
+// variants for its main host and a trailing slash. An unknown site keeps its scheme, host
+// and slashes as written, as example.com/a and www.example.com/a/ may be different pages.
+function cleanedUrl (url: URL, provider: Provider): string {
+  const out = new URL(url.href)
+  out.hash = ''
+  out.search = keptQuery(url, provider)
+  const host = hostOf(url)
+  if (provider === 'other') {
+    out.hostname = host
+  } else {
+    out.protocol = 'https:'
+    out.hostname = MAIN_HOST[host] ?? host
+    if (out.pathname !== '/') out.pathname = out.pathname.replace(/\/+$/, '')
+  }
+  return out.href
+}
+
+/**
+ * One address per item, for telling that two links show the same thing: a video, a
+ * status or a track known by its id gets its provider's own address for it
+ * (youtu.be/ID, youtube.com/shorts/ID and m.youtube.com/watch?v=ID&t=10 are all
+ * https://www.youtube.com/watch?v=ID); any other link is cleaned (see cleanedUrl).
+ */
+export function canonicalMediaUrl (url: URL): string {
+  const host = hostOf(url)
+  const provider = deriveProvider(url).provider
+  let item: string | null = null
+  switch (provider) {
+    case 'youtube': {
+      const id = youtubeId(url, host)
+      if (id !== null) item = `https://www.youtube.com/watch?v=${id}`
+      break
+    }
+    case 'vimeo': {
+      const video = vimeoVideo(url, host)
+      if (video !== null) item = `https://vimeo.com/${video.id}${video.hash === null ? '' : `/${video.hash.toLowerCase()}`}`
+      break
+    }
+    case 'dailymotion': {
+      const id = dailymotionId(url, host)
+      if (id !== null) item = `https://www.dailymotion.com/video/${id}`
+      break
+    }
+    case 'facebook':
+      item = facebookVideoUrl(url, host)
+      break
+    case 'x': {
+      // A status id is unique on its own: x.com/<anyone>/status/<id> leads to it.
+      const id = xStatusId(url)
+      if (id !== null) item = `https://x.com/i/status/${id}`
+      break
+    }
+    case 'soundcloud':
+      item = soundcloudTrackUrl(url)
+      break
+  }
+  return item ?? cleanedUrl(url, provider)
+}
+
+/**
+ * A thumbnail to show when none is given, where one exists at a public address without
+ * asking the provider's API: YouTube's and Dailymotion's still of a video, and an image
+ * itself. Null otherwise (Vimeo, Facebook, X and SoundCloud need an API call).
+ */
+export function derivedThumbnail (url: URL, kind: MediaKind): string | null {
+  const host = hostOf(url)
+  if (YOUTUBE_HOSTS.has(host) || YOUTU_BE_HOSTS.has(host)) {
+    const id = youtubeId(url, host)
+    if (id !== null) return `https://i.ytimg.com/vi/${id}/hqdefault.jpg`
+  } else if (DAILYMOTION_HOSTS.has(host) || DAI_LY_HOSTS.has(host)) {
+    const id = dailymotionId(url, host)
+    if (id !== null) return `https://www.dailymotion.com/thumbnail/video/${id}`
+  }
+  return kind === 'image' ? url.href : null
 }
 
 const AUDIO_EXTENSIONS = new Set(['mp3', 'm4a', 'ogg', 'wav', 'aac'])

@@ -14,6 +14,8 @@ export interface CategoryStore {
   // The category and every category below it.
   subtreeIds: (id: number) => Promise<number[]>
   hasChildren: (id: number) => Promise<boolean>
+  // The categories directly under `parentId` (null: the top level).
+  children: (parentId: number | null) => Promise<CategoryRow[]>
   // Whether a category other than `exceptId` has this slug.
   slugTaken: (slug: string, exceptId?: number) => Promise<boolean>
   // Articles in any state.

@@ -8,10 +8,10 @@ import { chooseSlug, parseIdOrSlug } from '../slugs/choose-slug.ts'
 import type { SlugHistory } from '../slugs/slug-history.ts'
 import { iso, type Clock } from '../clock.ts'
 import { decodeCursor, encodeCursor } from '../cursor.ts'
+import { checkName, cleanName } from './names.ts'
 
-// A tag's name as stored: NFC, trimmed, inner whitespace collapsed, so "دمشق" and
-// " دمشق " are one tag.
-export const cleanTagName = (name: string): string => name.normalize('NFC').replace(/\s+/gu, ' ').trim()
+// A tag's name as stored and compared, the same rule as a category's (names.ts).
+export const cleanTagName = cleanName
 
 export class TagService {
   constructor (private readonly deps: { storage: Storage, clock: Clock, slugs: SlugHistory }) {}
@@ -49,7 +49,8 @@ export class TagService {
 
   async create (input: TagCreate): Promise<Tag> {
     const name = checkName(input.name)
-    if (await this.store.byName(name) !== undefined) throw new Conflict('tag-exists', `A tag named "${name}" already exists`)
+    const clash = await this.store.byName(name)
+    if (clash !== undefined) throw tagExists(name, clash.id)
     const slug = await chooseSlug({ requested: input.slug, source: name, fallback: 'tag', what: 'tag', isTaken: async s => await this.slugTaken(s) })
     return toApi(await this.store.insert(slug, name, this.deps.clock()), 0)
   }
@@ -59,7 +60,7 @@ export class TagService {
     if (current === undefined) throw new NotFound(`Tag ${id}`)
     const name = input.name === undefined ? current.name : checkName(input.name)
     const clash = await this.store.byName(name)
-    if (clash !== undefined && clash.id !== id) throw new Conflict('tag-exists', `A tag named "${name}" already exists`)
+    if (clash !== undefined && clash.id !== id) throw tagExists(name, clash.id)
     const slug = input.slug === undefined || input.slug === current.slug
       ? current.slug
       : await chooseSlug({ requested: input.slug, source: '', fallback: 'tag', what: 'tag', isTaken: async s => await this.slugTaken(s, id) })
@@ -106,12 +107,8 @@ export class TagService {
   }
 }
 
-function checkName (raw: string): string {
-  const name = cleanTagName(raw)
-  if (name === '') throw invalid('name', 'must not be blank')
-  if (hasBidiOverride(name)) throw invalid('name', 'must not contain bidi override characters')
-  return name
-}
+const tagExists = (name: string, existingId: number): Conflict =>
+  new Conflict('tag-exists', `A tag named "${name}" already exists: tag ${existingId}`, { existingId })
 
 function toApi (row: TagRow, articleCount: number): Tag {
   return { id: row.id, slug: row.slug, name: row.name, articleCount, createdAt: iso(row.createdAt), updatedAt: iso(row.updatedAt) }

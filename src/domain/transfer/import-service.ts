@@ -5,7 +5,7 @@ import type { MediaAttach } from '../shapes/media.ts'
 import { compileShape } from '../shapes/validate.ts'
 import type { Storage } from '../storage.ts'
 import { Conflict, DomainError, Invalid, invalid, nestedIn } from '../errors.ts'
-import { parseMediaUrl } from '../media/providers.ts'
+import { canonicalMediaUrl, parseMediaUrl } from '../media/providers.ts'
 import { slugify, normalizeSlugInput, MAX_SLUG_LENGTH } from '../../text/index.ts'
 import type { ArticleService } from '../articles/article-service.ts'
 import { articleDefaults } from '../articles/article-rows.ts'
@@ -234,11 +234,14 @@ export class ImportService {
     const clean = slugify(normalizeSlugInput(slug), MAX_SLUG_LENGTH)
     if (clean === '' || DIGITS_ONLY.test(clean)) throw invalid('category', 'must be a slug with at least one letter')
     // A slug the category had before still names it (as GET /v1/categories/{slug} follows
-    // it), so an archive exported before a rename imports into the renamed category. A
-    // new one is named after its slug (which slugify has cleaned of anything a name may
+    // it), so an archive exported before a rename imports into the renamed category. Else
+    // the top-level category named after the slug is the one meant (names are unique among
+    // siblings, and a tag an article names is the existing tag of that name); else a new
+    // one is made, named after its slug (which slugify has cleaned of anything a name may
     // not hold) until an editor renames it.
+    const name = clean.replace(/-/g, ' ')
     return (await this.deps.categories.find(clean))?.id ?? await this.deps.slugs.resolve('category', clean) ??
-      (await this.deps.categories.create({ name: clean.replace(/-/g, ' '), slug: clean })).id
+      await this.deps.categories.named(name, null) ?? (await this.deps.categories.create({ name, slug: clean })).id
   }
 
   // The media of a line as attachments, creating the items whose URL is new.
@@ -249,11 +252,13 @@ export class ImportService {
     for (const [i, item] of items.entries()) {
       const url = parseMediaUrl(item.url)
       if (url === null) throw invalid(`media/${i}/url`, 'must be an absolute http or https URL')
-      if (seen.has(url.href)) throw invalid(`media/${i}/url`, 'is listed twice')
-      seen.add(url.href)
+      // youtu.be/ID and youtube.com/watch?v=ID are one item, listed twice.
+      const canonical = canonicalMediaUrl(url)
+      if (seen.has(canonical)) throw invalid(`media/${i}/url`, 'is listed twice')
+      seen.add(canonical)
       const { role = 'inline', position = i, ...fields } = item
       if (role === 'featured' && ++featured > 1) throw invalid(`media/${i}/role`, 'at most one item may be featured')
-      let mediaId = await this.deps.media.idByUrl(url.href)
+      let mediaId = await this.deps.media.idByUrl(url)
       if (mediaId === undefined) {
         try {
           mediaId = await this.deps.media.createId(fields)

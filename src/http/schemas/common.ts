@@ -14,7 +14,11 @@ export const ProblemSchema = Type.Object({
   errors: Type.Optional(Type.Array(Type.Object({
     path: Type.String({ description: 'JSON pointer into the request part, prefixed with it: /body/title, /querystring/limit' }),
     message: Type.String()
-  }, { additionalProperties: false })))
+  }, { additionalProperties: false }))),
+  existingId: Type.Optional(Type.Integer({
+    minimum: 1,
+    description: 'On a 409 that refuses a duplicate (`media-exists`, `tag-exists`, `category-exists`, `external-id-taken`): the id of the resource that already holds it'
+  }))
 }, { $id: 'Problem', title: 'Problem', description: 'RFC 9457 problem details', additionalProperties: false })
 
 export const ListMetaSchema = Type.Object({

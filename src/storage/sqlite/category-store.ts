@@ -1,4 +1,4 @@
-import { and, eq, ne, sql } from 'drizzle-orm'
+import { and, eq, isNull, ne, sql } from 'drizzle-orm'
 import type { CategoryRef } from '../../domain/shapes/articles.ts'
 import type { CategoryStore } from '../../domain/taxonomy/category-store.ts'
 import type { Connection } from './database.ts'
@@ -21,6 +21,7 @@ export function sqliteCategoryStore ({ db, sqlite }: Connection): CategoryStore 
     refs: async (ids) => refs.all(JSON.stringify(ids)),
     publicCounts: async (now) => new Map(counts.all({ now }).map(r => [r.categoryId, r.n])),
     subtreeIds: async (id) => subtree.all(id),
+    children: async (parentId) => db.select().from(categories).where(parentId === null ? isNull(categories.parentId) : eq(categories.parentId, parentId)).all(),
     hasChildren: async (id) => db.select({ id: categories.id }).from(categories).where(eq(categories.parentId, id)).get() !== undefined,
     slugTaken: async (slug, exceptId) => {
       const where = exceptId === undefined ? eq(categories.slug, slug) : and(eq(categories.slug, slug), ne(categories.id, exceptId))

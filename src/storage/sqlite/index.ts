@@ -11,6 +11,7 @@ import { sqliteRankingStore, sqliteViewStore } from './view-store.ts'
 import { sqliteSearchStore } from './search-store.ts'
 import { sqliteExportStore, sqliteImportStore } from './transfer-store.ts'
 import { sqliteChangeFeed } from './change-feed.ts'
+import { backfillCanonicalUrls } from './media-backfill.ts'
 
 export interface SqliteStorage extends Storage {
   // The connection itself, for what only SQLite has (backup) and for tests.
@@ -28,6 +29,7 @@ export interface SqliteStorage extends Storage {
 export function openSqliteStorage (path: string): SqliteStorage {
   const connection = openDatabase(path)
   runMigrations(connection.db)
+  backfillCanonicalUrls(connection.sqlite)
   const { sqlite } = connection
   let depth = 0
   let generation = 0

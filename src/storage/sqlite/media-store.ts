@@ -10,7 +10,7 @@ type ListParams = Omit<Required<MediaFilter>, 'publicOnly' | 'kind' | 'provider'
   { kind: string | null, provider: string | null, article: number | null, beforeId: number | null, editor: number }
 
 export function sqliteMediaStore ({ db, sqlite }: Connection): MediaStore {
-  const cols = `m.id, m.url, m.kind, m.provider, m.embed_url AS embedUrl, m.title, m.caption, m.alt, m.credit,
+  const cols = `m.id, m.url, m.canonical_url AS canonicalUrl, m.kind, m.provider, m.embed_url AS embedUrl, m.title, m.caption, m.alt, m.credit,
     m.thumbnail_url AS thumbnailUrl, m.duration_seconds AS durationSeconds, m.width, m.height,
     m.created_at AS createdAt, m.updated_at AS updatedAt`
   const list = sqlite.prepare<[ListParams], MediaRow>(`SELECT ${cols} FROM media m
@@ -24,10 +24,11 @@ export function sqliteMediaStore ({ db, sqlite }: Connection): MediaStore {
     FROM article_media am JOIN media m ON m.id = am.media_id
     WHERE am.article_id IN (SELECT value FROM json_each(?)) ORDER BY am.article_id, am.position, m.id`)
   const idByUrl = sqlite.prepare<[string], number>('SELECT id FROM media WHERE url = ?').pluck()
+  const idByCanonicalUrl = sqlite.prepare<[string], number>('SELECT id FROM media WHERE canonical_url = ?').pluck()
   // Prepared once: imports create an item per line.
-  const insert = sqlite.prepare(`INSERT INTO media (url, kind, provider, embed_url, title, caption, alt, credit,
+  const insert = sqlite.prepare(`INSERT INTO media (url, canonical_url, kind, provider, embed_url, title, caption, alt, credit,
       thumbnail_url, duration_seconds, width, height, created_at, updated_at)
-    VALUES (@url, @kind, @provider, @embedUrl, @title, @caption, @alt, @credit,
+    VALUES (@url, @canonicalUrl, @kind, @provider, @embedUrl, @title, @caption, @alt, @credit,
       @thumbnailUrl, @durationSeconds, @width, @height, @now, @now)`)
   const showing = sqlite.prepare<[number], number>('SELECT article_id FROM article_media WHERE media_id = ?').pluck()
   const attachments = sqlite.prepare<[number], Attachment>('SELECT media_id AS mediaId, role, position FROM article_media WHERE article_id = ? ORDER BY position, media_id')
@@ -42,6 +43,7 @@ export function sqliteMediaStore ({ db, sqlite }: Connection): MediaStore {
     }),
     byId: async (id) => db.select().from(media).where(eq(media.id, id)).get(),
     idByUrl: async (url) => idByUrl.get(url),
+    idByCanonicalUrl: async (canonicalUrl) => idByCanonicalUrl.get(canonicalUrl),
     insert: async (row, now) => Number(insert.run({ ...row, now }).lastInsertRowid),
     update: async (id, set, at) => db.update(media).set({ ...set, updatedAt: at }).where(eq(media.id, id)).returning().get() as MediaRow,
     delete: async (id) => db.delete(media).where(eq(media.id, id)).run().changes === 1,

@@ -82,6 +82,9 @@ export const articleTags = sqliteTable('article_tags', {
 export const media = sqliteTable('media', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   url: text('url').notNull(),
+  // Null for old rows until the start-up backfill (src/storage/sqlite/media-backfill.ts)
+  // gives them theirs, and for those it leaves as later duplicates of an earlier item.
+  canonicalUrl: text('canonical_url'),
   kind: text('kind', { enum: MEDIA_KINDS }).notNull(),
   provider: text('provider', { enum: MEDIA_PROVIDERS }).notNull(),
   embedUrl: text('embed_url'),
@@ -97,6 +100,7 @@ export const media = sqliteTable('media', {
   updatedAt: integer('updated_at').notNull()
 }, (t) => [
   uniqueIndex('media_url_unique').on(t.url),
+  uniqueIndex('media_canonical_url_unique').on(t.canonicalUrl),
   index('media_kind_idx').on(t.kind),
   index('media_provider_idx').on(t.provider)
 ])

@@ -1,5 +1,7 @@
 import { test } from 'tap'
 import {
+  canonicalMediaUrl,
+  derivedThumbnail,
   deriveProvider,
   inferKind,
   parseMediaUrl,
@@ -12,6 +14,18 @@ function derive (input: string) {
   const url = parseMediaUrl(input)
   if (url === null) throw new Error(`not a media URL: ${input}`)
   return deriveProvider(url)
+}
+
+function canonical (input: string): string {
+  const url = parseMediaUrl(input)
+  if (url === null) throw new Error(`not a media URL: ${input}`)
+  return canonicalMediaUrl(url)
+}
+
+function thumbnail (input: string, kind: Parameters<typeof derivedThumbnail>[1]): string | null {
+  const url = parseMediaUrl(input)
+  if (url === null) throw new Error(`not a media URL: ${input}`)
+  return derivedThumbnail(url, kind)
 }
 
 function kindOf (input: string) {
@@ -433,4 +447,135 @@ test('inferKind follows the provider', async (t) => {
     t.equal(inferKind(url, provider as Provider), kind, provider)
   }
   t.equal(kindOf('https://www.youtube.com/@aljazeera'), 'video', 'YouTube pages default to video')
+})
+
+test('canonicalMediaUrl: every form of one item is one address', async (t) => {
+  const items: Record<string, string[]> = {
+    [`https://www.youtube.com/watch?v=${YT}`]: [
+      `https://youtu.be/${YT}`,
+      `https://youtu.be/${YT}?si=tracking&t=42`,
+      `https://youtube.com/watch?v=${YT}`,
+      `http://www.youtube.com/watch?v=${YT}#comments`,
+      `https://m.youtube.com/watch?v=${YT}&t=10`,
+      `https://WWW.YouTube.COM/watch?feature=share&v=${YT}`,
+      `https://www.youtube.com/watch/?v=${YT}`,
+      `https://music.youtube.com/watch?v=${YT}&list=RDAMVM`,
+      `https://www.youtube.com/shorts/${YT}`,
+      `https://youtube.com/shorts/${YT}?si=abc`,
+      `https://www.youtube.com/embed/${YT}?autoplay=1&start=5`,
+      `https://www.youtube-nocookie.com/embed/${YT}`,
+      `https://www.youtube.com/live/${YT}?feature=share`,
+      `https://www.youtube.com/v/${YT}`,
+      `https://youtube.com./watch?v=${YT}`
+    ],
+    'https://vimeo.com/76979871': [
+      'https://vimeo.com/76979871',
+      'http://www.vimeo.com/76979871/',
+      'https://vimeo.com/76979871?share=copy#t=10',
+      'https://vimeo.com/channels/staffpicks/76979871',
+      'https://player.vimeo.com/video/76979871?autoplay=1',
+      'https://player.vimeo.com/video/76979871?h=%3Cscript'
+    ],
+    'https://vimeo.com/76979871/a1b2c3d4e5': [
+      'https://vimeo.com/76979871/a1b2c3d4e5',
+      'https://vimeo.com/76979871/A1B2C3D4E5',
+      'https://player.vimeo.com/video/76979871?h=a1b2c3d4e5&autoplay=1'
+    ],
+    'https://www.dailymotion.com/video/x8abcd1': [
+      'https://dailymotion.com/video/x8abcd1',
+      'https://www.dailymotion.com/video/x8abcd1_news-report_news',
+      'https://m.dailymotion.com/video/x8abcd1?playlist=x6hynp',
+      'https://www.dailymotion.com/embed/video/x8abcd1',
+      'https://dai.ly/x8abcd1',
+      'http://dai.ly/x8abcd1/'
+    ],
+    'https://www.facebook.com/watch/?v=1234567890': [
+      'https://www.facebook.com/watch?v=1234567890',
+      'https://m.facebook.com/watch/?v=1234567890&ref=sharing',
+      'https://web.facebook.com/watch?v=1234567890&mibextid=abc#x'
+    ],
+    'https://www.facebook.com/AlJazeera/videos/1234567890/': [
+      'https://facebook.com/AlJazeera/videos/1234567890',
+      'https://m.facebook.com/AlJazeera/videos/1234567890/?mibextid=abc&fbclid=1'
+    ],
+    'https://www.facebook.com/reel/987654321': ['https://web.facebook.com/reel/987654321/?s=1'],
+    'https://fb.watch/aB3_xY-9z/': ['https://fb.watch/aB3_xY-9z', 'https://fb.watch/aB3_xY-9z/?mibextid=1'],
+    'https://x.com/i/status/1790000000000000000': [
+      'https://x.com/AJArabic/status/1790000000000000000',
+      'https://twitter.com/ajarabic/status/1790000000000000000?s=20&t=abc',
+      'https://mobile.twitter.com/AJArabic/status/1790000000000000000',
+      'https://www.x.com/someone_else/status/1790000000000000000/photo/1',
+      'https://twitter.com/i/web/status/1790000000000000000#m'
+    ],
+    'https://soundcloud.com/aljazeera/episode-1': [
+      'https://www.soundcloud.com/aljazeera/episode-1/',
+      'https://m.soundcloud.com/aljazeera/episode-1?utm_source=x&si=abc&in=aljazeera/sets/podcast'
+    ],
+    'https://soundcloud.com/aljazeera/sets/podcast': ['https://soundcloud.com/aljazeera/sets/podcast#top']
+  }
+  for (const [expected, forms] of Object.entries(items)) {
+    for (const form of forms) t.equal(canonical(form), expected, form)
+  }
+  t.not(canonical(`https://youtu.be/${YT}`), canonical('https://youtu.be/aqz-KE-bpKQ'), 'two videos stay two')
+  t.not(canonical('https://vimeo.com/76979871'), canonical('https://vimeo.com/76979871/a1b2c3d4e5'), 'an unlisted video is its hash')
+})
+
+test('canonicalMediaUrl: pages of a known provider that name no item are cleaned', async (t) => {
+  const cases: Array<[string, string]> = [
+    ['https://youtube.com/@aljazeera/?si=x#about', 'https://www.youtube.com/@aljazeera'],
+    ['http://m.youtube.com/playlist?list=PLxyz&feature=share', 'https://www.youtube.com/playlist?list=PLxyz'],
+    ['https://www.youtube.com/', 'https://www.youtube.com/'],
+    ['https://youtu.be/abc', 'https://youtu.be/abc'],
+    ['https://music.youtube.com/channel/UC1/', 'https://music.youtube.com/channel/UC1'],
+    ['https://www.vimeo.com/aljazeera/', 'https://vimeo.com/aljazeera'],
+    ['https://m.dailymotion.com/aljazeera?utm_campaign=x', 'https://www.dailymotion.com/aljazeera'],
+    ['https://m.facebook.com/AlJazeera/posts/1/?mibextid=1&__cft__[0]=x&__tn__=R', 'https://www.facebook.com/AlJazeera/posts/1'],
+    ['https://www.facebook.com/photo.php?fbid=1&set=a.2&ref=share', 'https://www.facebook.com/photo.php?fbid=1&set=a.2'],
+    ['https://mobile.twitter.com/AJArabic/', 'https://x.com/AJArabic'],
+    ['https://twitter.com/search?q=news&src=typed_query&s=20', 'https://x.com/search?q=news&src=typed_query'],
+    ['https://soundcloud.com/aljazeera/tracks?si=1', 'https://soundcloud.com/aljazeera/tracks']
+  ]
+  for (const [input, expected] of cases) t.equal(canonical(input), expected, input)
+})
+
+test('canonicalMediaUrl: any other link loses its fragment and tracking parameters only', async (t) => {
+  const cases: Array<[string, string]> = [
+    ['https://CDN.Example.com/a/photo.jpg#top', 'https://cdn.example.com/a/photo.jpg'],
+    ['https://example.com./a', 'https://example.com/a'],
+    ['https://example.com/a?utm_source=x&utm_medium=y&id=7&fbclid=abc&gclid=1', 'https://example.com/a?id=7'],
+    ['https://example.com/a?UTM_Campaign=x&q=a%20b&&x=1+2', 'https://example.com/a?q=a%20b&x=1+2'],
+    ['https://example.com/a?%75tm_source=x&%E0%A4%A=1', 'https://example.com/a?%E0%A4%A=1'],
+    ['https://example.com/a?', 'https://example.com/a'],
+    ['https://www.instagram.com/p/ABC123/?igshid=xyz&igsh=1', 'https://www.instagram.com/p/ABC123/'],
+    ['https://example.com/a?si=1&feature=x&s=20', 'https://example.com/a?si=1&feature=x&s=20'],
+    // Another site may serve other pages on these: they are left as written.
+    ['http://www.example.com/a/', 'http://www.example.com/a/'],
+    ['https://m.example.com/a', 'https://m.example.com/a']
+  ]
+  for (const [input, expected] of cases) t.equal(canonical(input), expected, input)
+  t.not(canonical('https://example.com/a'), canonical('https://example.com/a/'), 'a trailing slash is another page')
+  t.not(canonical('https://example.com/a?id=1'), canonical('https://example.com/a?id=2'), 'other parameters are kept')
+})
+
+test('derivedThumbnail: a provider\'s public still, an image itself, else null', async (t) => {
+  const ytThumb = `https://i.ytimg.com/vi/${YT}/hqdefault.jpg`
+  for (const form of [`https://youtu.be/${YT}`, `https://m.youtube.com/watch?v=${YT}&t=10`, `https://www.youtube.com/shorts/${YT}`, `https://www.youtube-nocookie.com/embed/${YT}`]) {
+    t.equal(thumbnail(form, 'video'), ytThumb, form)
+  }
+  t.equal(thumbnail(`https://youtu.be/${YT}`, 'embed'), ytThumb, 'whatever kind the client chose')
+  t.equal(thumbnail('https://dai.ly/x8abcd1', 'video'), 'https://www.dailymotion.com/thumbnail/video/x8abcd1')
+  t.equal(thumbnail('https://www.dailymotion.com/video/x8abcd1_report', 'video'), 'https://www.dailymotion.com/thumbnail/video/x8abcd1')
+  t.equal(thumbnail('https://CDN.example.com/photos/a.jpg', 'image'), 'https://cdn.example.com/photos/a.jpg', 'an image is its own thumbnail')
+  t.equal(thumbnail('https://cdn.example.com/page', 'image'), 'https://cdn.example.com/page', 'whatever the kind says is an image')
+  const none: Array<[string, Parameters<typeof derivedThumbnail>[1]]> = [
+    ['https://www.youtube.com/@aljazeera', 'video'],
+    ['https://www.dailymotion.com/aljazeera', 'video'],
+    ['https://vimeo.com/76979871', 'video'],
+    ['https://www.facebook.com/watch?v=1234567890', 'video'],
+    ['https://x.com/AJArabic/status/1790000000000000000', 'embed'],
+    ['https://soundcloud.com/aljazeera/episode-1', 'audio'],
+    ['https://cdn.example.com/clip.mp4', 'video'],
+    ['https://cdn.example.com/scan.png', 'document']
+  ]
+  for (const [input, kind] of none) t.equal(thumbnail(input, kind), null, `${input} (${kind})`)
 })

@@ -52,7 +52,7 @@ test('export streams every article not in the trash, by id, in the shape import 
       caption: null,
       alt: null,
       credit: null,
-      thumbnailUrl: null,
+      thumbnailUrl: 'https://i.ytimg.com/vi/dQw4w9WgXcQ/hqdefault.jpg',
       durationSeconds: null,
       width: 640,
       height: 360,

@@ -288,3 +288,17 @@ test('a line imported before, into an article nobody changed since, is unchanged
   t.equal((await app.inject({ method: 'DELETE', url: `/v1/articles/${two.id}?permanent=true`, headers: bearer(app.adminKey) })).statusCode, 204)
   t.match(await importNdjson(app, file), { created: 1, unchanged: 2 })
 })
+
+test('a category slug nobody has, named as a top-level category is, files the line under that category', async (t) => {
+  const app = await build(t)
+  const existing = json(await app.inject({ method: 'POST', url: '/v1/categories', headers: bearer(app.editorKey), payload: { name: 'world news', slug: 'world' } }))
+  const parent = json(await app.inject({ method: 'POST', url: '/v1/categories', headers: bearer(app.editorKey), payload: { name: 'أخبار' } }))
+  const child = json(await app.inject({ method: 'POST', url: '/v1/categories', headers: bearer(app.editorKey), payload: { name: 'sport', slug: 'local-sport', parentId: parent.id } }))
+  const result = await importNdjson(app, ndjson(article(1, { category: 'world-news' }), article(2, { category: 'sport' })))
+  t.match(result, { created: 2, failed: 0 })
+  t.equal((await articleByExternalId(app, 'wp-1')).categoryId, existing.id, 'the top-level category of that name, not a second one')
+  const created = (await articleByExternalId(app, 'wp-2')).categoryId
+  t.not(created, child.id, 'a subcategory of that name is not the one meant: a new top-level one is made')
+  t.match(json(await app.inject(`/v1/categories/${created as number}`)), { name: 'sport', slug: 'sport', parentId: null })
+  t.equal(count(app, 'categories'), 4)
+})

@@ -48,9 +48,10 @@ test('slugs: explicit, cleaned, generated collisions get -2, explicit collisions
   const encoded = await createCategory(app, { name: 'ثقافة', slug: encodeURIComponent('ثقافة-وفن') })
   t.equal(encoded.slug, 'ثقافة-وفن', 'a percent-encoded slug is stored decoded')
 
+  // One name under different parents: slugs are unique over all categories.
   const first = await createCategory(app, { name: 'اقتصاد' })
-  const second = await createCategory(app, { name: 'اقتصاد' })
-  const third = await createCategory(app, { name: 'اقتصاد' })
+  const second = await createCategory(app, { name: 'اقتصاد', parentId: sport.id })
+  const third = await createCategory(app, { name: 'اقتصاد', parentId: cleaned.id })
   t.equal(first.slug, 'اقتصاد')
   t.equal(second.slug, 'اقتصاد-2')
   t.equal(third.slug, 'اقتصاد-3')
@@ -73,6 +74,62 @@ test('slugs: explicit, cleaned, generated collisions get -2, explicit collisions
   const digits = await app.inject({ method: 'POST', url: '/v1/categories', headers: bearer(app.editorKey), payload: { name: 'أخرى', slug: '٢٠٢٦' } })
   t.equal(assertProblem(t, digits, 400, 'a digits-only slug').errors[0].path, '/body/slug')
   t.same(await listCategories(app), before, 'refused creations changed nothing')
+})
+
+test('a name is unique among siblings: POST, rename and move onto a taken name are 409 with existingId', async (t) => {
+  const app = await build(t)
+  const post = async (payload: unknown): Promise<LightMyRequestResponse> =>
+    await app.inject({ method: 'POST', url: '/v1/categories', headers: bearer(app.editorKey), payload: payload as any })
+  const patch = async (id: number, payload: unknown): Promise<LightMyRequestResponse> =>
+    await app.inject({ method: 'PATCH', url: `/v1/categories/${id}`, headers: bearer(app.editorKey), payload: payload as any })
+
+  const news = await createCategory(app, { name: 'أخبار' })
+  const sport = await createCategory(app, { name: 'رياضة' })
+  const local = await createCategory(app, { name: 'محليات', parentId: news.id })
+  const spaced = await createCategory(app, { name: '  آمنة   café \n' })
+  t.equal(spaced.name, 'آمنة café', 'names are cleaned as tag names are: trimmed, spaces collapsed')
+
+  const before = await listCategories(app)
+  const duplicates: Array<[unknown, number, string]> = [
+    [{ name: 'أخبار' }, news.id, 'at the top level'],
+    [{ name: ' أخبار\t', parentId: null }, news.id, 'spaced, parentId null is the top level'],
+    [{ name: 'آمنة café'.normalize('NFD') }, spaced.id, 'another Unicode spelling'],
+    [{ name: 'محليات', parentId: news.id }, local.id, 'under one parent'],
+    [{ name: 'محليات', parentId: news.id, slug: 'local-again' }, local.id, 'whatever the slug']
+  ]
+  for (const [payload, existingId, what] of duplicates) {
+    const body = assertProblem(t, await post(payload), 409, what)
+    t.equal(body.type, 'urn:khabar:problem:category-exists', what)
+    t.equal(body.existingId, existingId, `${what}: existingId`)
+    t.match(body.detail, `category ${existingId}`, `${what}: the detail names it`)
+  }
+  t.match(json(await post({ name: 'أخبار' })).detail, 'at the top level')
+  t.match(json(await post({ name: 'محليات', parentId: news.id })).detail, `under category ${news.id}`)
+  t.same(await listCategories(app), before, 'refused creations created nothing')
+
+  // The same name elsewhere is another category.
+  const sportLocal = await createCategory(app, { name: 'محليات', parentId: sport.id })
+  t.equal(sportLocal.slug, 'محليات-2', 'a slug taken elsewhere gets -2')
+  const topLocal = await createCategory(app, { name: 'محليات' })
+  t.equal(topLocal.parentId, null)
+  t.ok((await createCategory(app, { name: 'اخبار' })).id > 0, 'names are not folded further: اخبار is not أخبار')
+
+  const renamed = assertProblem(t, await patch(sport.id, { name: ' أخبار ' }), 409, 'rename onto a sibling\'s name')
+  t.same([renamed.type, renamed.existingId], ['urn:khabar:problem:category-exists', news.id])
+  const moved = assertProblem(t, await patch(topLocal.id, { parentId: news.id }), 409, 'move under a parent that has the name')
+  t.equal(moved.existingId, local.id)
+  const both = assertProblem(t, await patch(sport.id, { name: 'محليات', parentId: news.id }), 409, 'rename and move at once')
+  t.equal(both.existingId, local.id)
+  const toTop = assertProblem(t, await patch(local.id, { parentId: null }), 409, 'move to the top level, which has the name')
+  t.equal(toTop.existingId, topLocal.id)
+  const unchanged = await listCategories(app)
+
+  t.equal((await patch(local.id, { name: 'محليات' })).statusCode, 200, 'its own name again')
+  t.equal((await patch(local.id, { name: ' محليات ', description: 'أخبار المدن' })).statusCode, 200, 'its own name, spaced')
+  t.equal(json(await patch(local.id, { name: 'محليات', parentId: news.id })).parentId, news.id, 'its own parent again')
+  t.equal(json(await patch(topLocal.id, { parentId: sport.id, name: 'محليات الرياضة' })).parentId, sport.id, 'moved with a new name')
+  t.equal(json(await patch(sport.id, { name: 'محليات' })).name, 'محليات', 'the name the top level gave up is free')
+  t.equal((await listCategories(app)).length, unchanged.length)
 })
 
 test('GET /v1/categories lists by position then id; ?tree=true nests children', async (t) => {

@@ -1,7 +1,7 @@
 import { test } from 'tap'
 import type { LightMyRequestResponse } from 'fastify'
 import { build, bearer, json, type TestApp } from '../../helper.ts'
-import { assertNeedsKey, assertProblem, attachMedia, createArticle, createMedia, listAll, readArticle, type Call } from '../../factories.ts'
+import { assertNeedsKey, assertProblem, attachMedia, createArticle, createMedia, importNdjson, listAll, readArticle, type Call } from '../../factories.ts'
 
 // Every media item GET /v1/media lists for a query, page after page.
 const allMedia = async (app: TestApp, query = 'limit=100', headers: Record<string, string> = {}): Promise<any[]> =>
@@ -112,6 +112,127 @@ test('a URL already stored is 409; unsafe URLs are 400 and create nothing', asyn
     t.ok(thumbBody.errors.some((e: any) => e.path === '/body/thumbnailUrl'), 'the error points at /body/thumbnailUrl')
   }
   t.same((await allMedia(app)).map(x => x.id), [first.id], 'nothing was created')
+})
+
+test('one item per thing shown: another form of a stored link is 409 with existingId; url is kept as given', async (t) => {
+  const app = await build(t)
+  const post = async (payload: unknown): Promise<LightMyRequestResponse> =>
+    await app.inject({ method: 'POST', url: '/v1/media', headers: bearer(app.editorKey), payload: payload as any })
+  const patch = async (id: number, payload: unknown): Promise<LightMyRequestResponse> =>
+    await app.inject({ method: 'PATCH', url: `/v1/media/${id}`, headers: bearer(app.editorKey), payload: payload as any })
+
+  const video = await createMedia(app, { url: 'https://youtu.be/dQw4w9WgXcQ?si=shared' })
+  t.equal(video.url, 'https://youtu.be/dQw4w9WgXcQ?si=shared', 'url is stored as given (parsed), not rewritten')
+  t.notOk('canonicalUrl' in video, 'the canonical URL stays inside: url is what the client knows')
+  const forms = [
+    'https://youtu.be/dQw4w9WgXcQ',
+    'https://www.youtube.com/watch?v=dQw4w9WgXcQ',
+    'https://youtube.com/watch?v=dQw4w9WgXcQ',
+    'https://m.youtube.com/watch?v=dQw4w9WgXcQ&t=10',
+    'https://www.youtube.com/shorts/dQw4w9WgXcQ',
+    'https://www.youtube.com/embed/dQw4w9WgXcQ',
+    'http://www.youtube.com/watch?v=dQw4w9WgXcQ&utm_source=newsletter#t=3'
+  ]
+  for (const url of forms) {
+    const body = assertProblem(t, await post({ url, title: 'نسخة' }), 409, url)
+    t.equal(body.type, 'urn:khabar:problem:media-exists')
+    t.equal(body.existingId, video.id, `${url}: existingId names the item`)
+    t.match(body.detail, `Media ${video.id}`, 'and so does the detail')
+    t.match(body.detail, 'https://www.youtube.com/watch?v=dQw4w9WgXcQ', 'with the canonical form')
+  }
+  const others: Array<[string, string]> = [
+    ['https://vimeo.com/76979871', 'https://player.vimeo.com/video/76979871?autoplay=1'],
+    ['https://www.dailymotion.com/video/x8abcd1_news', 'https://dai.ly/x8abcd1'],
+    ['https://twitter.com/AJArabic/status/1790000000000000000?s=20', 'https://x.com/ajarabic/status/1790000000000000000'],
+    ['https://m.facebook.com/watch/?v=1234567890', 'https://www.facebook.com/watch?v=1234567890&mibextid=x'],
+    ['https://soundcloud.com/aljazeera/episode-1', 'https://m.soundcloud.com/aljazeera/episode-1/?si=1'],
+    ['https://cdn.example.com/photos/a.jpg', 'https://CDN.example.com/photos/a.jpg?utm_campaign=x#top']
+  ]
+  for (const [first, second] of others) {
+    const item = await createMedia(app, { url: first })
+    t.equal(assertProblem(t, await post({ url: second }), 409, second).existingId, item.id, `${second} is ${first}`)
+  }
+  const distinct = ['https://youtu.be/aqz-KE-bpKQ', 'https://vimeo.com/76979871/a1b2c3d4e5', 'https://cdn.example.com/photos/a.jpg/', 'https://cdn.example.com/photos/a.jpg?size=large']
+  for (const url of distinct) t.equal((await post({ url })).statusCode, 201, `${url} is another item`)
+
+  // PATCH: onto another item's canonical URL is 409; another form of its own is a change.
+  const image = await createMedia(app, { url: 'https://cdn.example.com/b.jpg' })
+  const before = await allMedia(app)
+  for (const url of ['https://www.youtube.com/shorts/dQw4w9WgXcQ', 'https://youtu.be/dQw4w9WgXcQ?si=shared']) {
+    const clash = assertProblem(t, await patch(image.id, { url, title: 'لن يحفظ' }), 409, `PATCH onto ${url}`)
+    t.equal(clash.type, 'urn:khabar:problem:media-exists')
+    t.equal(clash.existingId, video.id)
+  }
+  t.same(await allMedia(app), before, 'the refused PATCHes changed nothing')
+  const moved = await patch(video.id, { url: 'https://m.youtube.com/watch?v=dQw4w9WgXcQ&t=10' })
+  t.equal(moved.statusCode, 200, 'its own item in another form')
+  t.match(json(moved), { url: 'https://m.youtube.com/watch?v=dQw4w9WgXcQ&t=10', embedUrl: 'https://www.youtube.com/embed/dQw4w9WgXcQ?start=10' })
+  t.equal(assertProblem(t, await post({ url: 'https://youtu.be/dQw4w9WgXcQ' }), 409, 'still one item').existingId, video.id)
+  const away = await patch(video.id, { url: 'https://youtu.be/9bZkp7q19f0' })
+  t.equal(away.statusCode, 200)
+  t.equal((await post({ url: 'https://youtu.be/dQw4w9WgXcQ' })).statusCode, 201, 'a URL given up is free again')
+  t.equal(assertProblem(t, await post({ url: 'https://www.youtube.com/watch?v=9bZkp7q19f0' }), 409, 'the new one is held').existingId, video.id)
+
+  // An import finds an item by any of its forms, and a line naming one item twice fails.
+  const line = (media: unknown[]): string => JSON.stringify({ title: 'خبر مستورد', body: '<p>نص</p>', externalId: 'canon-1', media }) + '\n'
+  const imported = await importNdjson(app, line([{ url: 'https://www.youtube.com/shorts/9bZkp7q19f0' }]))
+  t.equal(imported.created, 1, imported)
+  const importedId = json(await app.inject({ url: '/v1/articles?limit=100', headers: bearer(app.editorKey) })).data.find((a: any) => a.title === 'خبر مستورد').id
+  t.same(json(await app.inject({ url: `/v1/articles/${importedId}/media`, headers: bearer(app.editorKey) })).data.map((m: any) => m.id), [video.id], 'reused, not created')
+  const twice = await importNdjson(app, line([{ url: 'https://youtu.be/aqz-KE-bpKQ' }, { url: 'https://www.youtube.com/watch?v=aqz-KE-bpKQ&t=5' }]))
+  t.equal(twice.failed, 1)
+  t.same(twice.errors[0].errors, [{ path: '/media/1/url', message: 'is listed twice' }])
+})
+
+test('thumbnailUrl: derived when not given (YouTube, Dailymotion, images), null when null, kept when given', async (t) => {
+  const app = await build(t)
+  const patch = async (id: number, payload: unknown): Promise<any> =>
+    json(await app.inject({ method: 'PATCH', url: `/v1/media/${id}`, headers: bearer(app.editorKey), payload: payload as any }))
+  const cases: Array<[Record<string, unknown>, string | null]> = [
+    [{ url: 'https://youtu.be/dQw4w9WgXcQ' }, 'https://i.ytimg.com/vi/dQw4w9WgXcQ/hqdefault.jpg'],
+    [{ url: 'https://www.youtube.com/shorts/aqz-KE-bpKQ', kind: 'embed' }, 'https://i.ytimg.com/vi/aqz-KE-bpKQ/hqdefault.jpg'],
+    [{ url: 'https://dai.ly/x8abcd1' }, 'https://www.dailymotion.com/thumbnail/video/x8abcd1'],
+    [{ url: 'https://cdn.example.com/photos/a.webp' }, 'https://cdn.example.com/photos/a.webp'],
+    [{ url: 'https://cdn.example.com/photos/page', kind: 'image' }, 'https://cdn.example.com/photos/page'],
+    [{ url: 'https://cdn.example.com/scan.png', kind: 'document' }, null],
+    [{ url: 'https://vimeo.com/76979871' }, null],
+    [{ url: 'https://x.com/AJArabic/status/1790000000000000000' }, null],
+    [{ url: 'https://soundcloud.com/aljazeera/episode-1' }, null],
+    [{ url: 'https://www.youtube.com/@aljazeera' }, null],
+    [{ url: 'https://cdn.example.com/clip.mp4' }, null],
+    [{ url: 'https://youtu.be/9bZkp7q19f0', thumbnailUrl: null }, null],
+    [{ url: 'https://youtu.be/M7lc1UVf-VE', thumbnailUrl: 'https://cdn.example.com/own.jpg' }, 'https://cdn.example.com/own.jpg']
+  ]
+  const items: Record<string, any> = {}
+  for (const [payload, thumbnailUrl] of cases) {
+    const item = await createMedia(app, payload)
+    t.equal(item.thumbnailUrl, thumbnailUrl, JSON.stringify(payload))
+    t.equal(json(await app.inject({ url: `/v1/media/${item.id}` })).thumbnailUrl, thumbnailUrl, 'stored')
+    items[payload.url as string] = item
+  }
+
+  // A derived thumbnail follows the URL and the kind; one given or cleared stays.
+  const derived = items['https://youtu.be/dQw4w9WgXcQ']
+  t.equal((await patch(derived.id, { url: 'https://youtu.be/a-b_C1234_Z' })).thumbnailUrl, 'https://i.ytimg.com/vi/a-b_C1234_Z/hqdefault.jpg')
+  t.equal((await patch(derived.id, { url: 'https://vimeo.com/1' })).thumbnailUrl, null, 'none for Vimeo')
+  t.equal((await patch(derived.id, { url: 'https://cdn.example.com/new.jpg' })).thumbnailUrl, null, 'the kind stays video: no image')
+  t.equal((await patch(derived.id, { kind: 'image' })).thumbnailUrl, 'https://cdn.example.com/new.jpg', 'an image now')
+  t.equal((await patch(derived.id, { title: 'بلا تغيير' })).thumbnailUrl, 'https://cdn.example.com/new.jpg', 'other fields leave it')
+  t.equal((await patch(derived.id, { kind: 'document' })).thumbnailUrl, null)
+  const own = items['https://youtu.be/M7lc1UVf-VE']
+  t.equal((await patch(own.id, { url: 'https://youtu.be/QH2-TGUlwu4' })).thumbnailUrl, 'https://cdn.example.com/own.jpg', 'a given one stays')
+  const cleared = items['https://youtu.be/9bZkp7q19f0']
+  t.equal((await patch(cleared.id, { url: 'https://youtu.be/kJQP7kiw5Fk' })).thumbnailUrl, null, 'a cleared one stays cleared')
+  t.equal((await patch(cleared.id, { thumbnailUrl: 'https://cdn.example.com/t.jpg', url: 'https://youtu.be/OPf0YbXqDm0' })).thumbnailUrl, 'https://cdn.example.com/t.jpg')
+  t.equal((await patch(cleared.id, { thumbnailUrl: null })).thumbnailUrl, null)
+
+  // Bad input: a thumbnail that is not an http(s) URL is a 400 and creates nothing.
+  const count = (await allMedia(app)).length
+  for (const thumbnailUrl of ['javascript:alert(1)', 'data:image/png;base64,AAAA', '/relative.jpg']) {
+    const res = await app.inject({ method: 'POST', url: '/v1/media', headers: bearer(app.editorKey), payload: { url: 'https://youtu.be/LXb3EKWsInQ', thumbnailUrl } })
+    t.ok(assertProblem(t, res, 400, thumbnailUrl).errors.some((e: any) => e.path === '/body/thumbnailUrl'))
+  }
+  t.equal((await allMedia(app)).length, count, 'nothing created')
 })
 
 test('GET /v1/media filters by kind, provider and article, newest first, with keyset pagination', async (t) => {

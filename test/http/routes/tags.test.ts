@@ -45,9 +45,14 @@ test('POST /v1/tags creates a tag; names are cleaned; duplicates are 409', async
     composed.name.normalize('NFD').replace(' ', '  ')
   ]
   t.not('آمنة café'.normalize('NFD'), 'آمنة café', 'the NFD spelling really differs')
+  const ids: Record<string, number> = { دمشق: tag.id, 'غزة اليوم': spaced.id, 'آمنة café': composed.id }
   for (const name of duplicates) {
     const dup = await app.inject({ method: 'POST', url: '/v1/tags', headers: bearer(app.editorKey), payload: { name } })
-    t.equal(assertProblem(t, dup, 409, `duplicate ${JSON.stringify(name)}`).type, 'urn:khabar:problem:tag-exists')
+    const body = assertProblem(t, dup, 409, `duplicate ${JSON.stringify(name)}`)
+    t.equal(body.type, 'urn:khabar:problem:tag-exists')
+    const existingId = ids[name.normalize('NFC').replace(/\s+/g, ' ').trim()]
+    t.equal(body.existingId, existingId, 'existingId names the tag that has the name')
+    t.match(body.detail, `tag ${existingId}`, 'and so does the detail')
   }
   const digits = await app.inject({ method: 'POST', url: '/v1/tags', headers: bearer(app.editorKey), payload: { name: 'أخرى', slug: '1' } })
   t.equal(assertProblem(t, digits, 400, 'a digits-only slug').errors[0].path, '/body/slug')
@@ -169,6 +174,7 @@ test('PATCH /v1/tags/{id} renames; a clash is 409; articles show the new name', 
   const before = await allTags(app)
   const clash = await patch(a.id, { name: 'لبنان' })
   t.equal(assertProblem(t, clash, 409, 'rename onto an existing name').type, 'urn:khabar:problem:tag-exists')
+  t.equal(json(clash).existingId, b.id, 'existingId names the tag that has the name')
   const clashSpaced = await patch(a.id, { name: ' لبنان\t' })
   assertProblem(t, clashSpaced, 409, 'rename onto an existing name with whitespace')
   const slugClash = await patch(a.id, { slug: b.slug })

@@ -182,3 +182,34 @@ test('deleting a media item detaches it and refreshes hasVideo', async (t) => {
   t.equal((await readArticle(app, a.id)).hasVideo, false)
   t.same(json(await app.inject({ url: `/v1/articles/${a.id}/media` })).data, [])
 })
+
+test('PUT media answers the article\'s new ETag: it is the next If-Match, the ETag read before is stale', async (t) => {
+  const app = await build(t)
+  const a = await createArticle(app)
+  const image = await createMedia(app)
+  const read = await app.inject({ url: `/v1/articles/${a.id}`, headers: bearer(app.editorKey) })
+  const readEtag = read.headers.etag as string
+  t.match(readEtag, new RegExp(`^"${a.version}-`), 'a read ETag starts with the version')
+
+  const res = await put(app, a.id, [{ mediaId: image.id, role: 'featured' }])
+  t.equal(res.statusCode, 200)
+  t.equal(res.headers.etag, `"${a.version + 1}"`, 'the new version, as PATCH sends it')
+  const patch = async (ifMatch: string) => await app.inject({
+    method: 'PATCH', url: `/v1/articles/${a.id}`, headers: { ...bearer(app.editorKey), 'if-match': ifMatch }, payload: { breaking: true }
+  })
+  t.equal(assertProblem(t, await patch(readEtag), 412, 'the ETag from before the PUT').type, 'urn:khabar:problem:precondition-failed')
+  const ok = await patch(res.headers.etag as string)
+  t.equal(ok.statusCode, 200, 'the PUT\'s ETag')
+  t.equal(json(ok).version, a.version + 2)
+  t.equal(ok.headers.etag, `"${a.version + 2}"`)
+
+  const again = await put(app, a.id, [])
+  t.equal(again.headers.etag, `"${a.version + 3}"`, 'every PUT is a new version with its ETag')
+  t.equal((await readArticle(app, a.id)).version, a.version + 3)
+  const refused = await put(app, a.id, [{ mediaId: 424242, role: 'inline' }])
+  assertProblem(t, refused, 400, 'a refused PUT')
+  t.equal(refused.headers.etag, undefined, 'carries no ETag')
+  const missing = await put(app, 424242, [])
+  assertProblem(t, missing, 404, 'no such article')
+  t.equal(missing.headers.etag, undefined)
+})

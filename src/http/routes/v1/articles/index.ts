@@ -16,6 +16,8 @@ const DeleteQuery = Type.Object({
   permanent: Type.Optional(Type.Boolean({ default: false, description: 'Delete for good instead of moving to the trash (admin)' }))
 }, { additionalProperties: false })
 const AttachedList = { type: 'object', additionalProperties: false, required: ['data'], properties: { data: { type: 'array', items: ref('AttachedMedia') } } }
+// Attaching makes a new version of the article: its ETag is the next change's If-Match.
+const AttachedListWithEtag = withHeaders({ ...AttachedList, description: 'The media now attached' }, 'ETag')
 
 export default async function articleRoutes (fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
@@ -67,7 +69,7 @@ export default async function articleRoutes (fastify: FastifyInstance): Promise<
       operationId: 'createArticle',
       security: security.required,
       body: ref(ArticleCreateSchema),
-      response: { 201: ref('Article'), ...problems(403, 409) }
+      response: { 201: withHeaders(ref('Article'), 'ETag'), ...problems(403, 409) }
     }
   }, async (request, reply) => {
     const article = await articles.create(request.body)
@@ -87,7 +89,7 @@ export default async function articleRoutes (fastify: FastifyInstance): Promise<
       params: IdAtSlugParams,
       headers: IfMatch,
       body: ref(ArticlePatchSchema),
-      response: { 200: ref('Article'), ...problems(403, 404, 409, 412) }
+      response: { 200: withHeaders(ref('Article'), 'ETag'), ...problems(403, 404, 409, 412) }
     }
   }, async (request, reply) => {
     const article = await articles.update(request.params.idOrSlug, request.body, request.headers['if-match'])
@@ -152,7 +154,12 @@ export default async function articleRoutes (fastify: FastifyInstance): Promise<
       security: security.required,
       params: IdAtSlugParams,
       body: ref(MediaAttachBody),
-      response: { 200: AttachedList, ...problems(403, 404) }
+      response: { 200: AttachedListWithEtag, ...problems(403, 404) }
     }
-  }, async (request) => ({ data: await articles.setMedia(request.params.idOrSlug, request.body) }))
+  }, async (request, reply) => {
+    const { media, version } = await articles.setMedia(request.params.idOrSlug, request.body)
+    // Attaching makes a new version: its ETag, as PATCH sends it, is the next If-Match.
+    reply.header('etag', `"${version}"`)
+    return { data: media }
+  })
 }
