@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify'
+import Fastify, { type FastifyInstance, type InjectOptions, type LightMyRequestResponse } from 'fastify'
 import type Database from 'better-sqlite3'
 import app from '../src/http/app.ts'
 import { compose } from '../src/compose.ts'
@@ -8,6 +8,7 @@ import { loadConfig, type Config } from '../src/config.ts'
 import { fastifyOptions } from '../src/http/options.ts'
 import type { ViewOptions } from '../src/domain/views/view-service.ts'
 import { tempDir, type TestContext } from './support/temp-dir.ts'
+import { nonConformance } from './support/conformance.ts'
 
 export { tempDir, type TestContext }
 
@@ -17,6 +18,9 @@ export interface TestApp extends FastifyInstance {
   adminKey: string
   editorKey: string
 }
+
+// A test that can record a failure: tap's, anywhere build() is called.
+export interface Failing { fail: (message: string) => unknown }
 
 export interface BuildOptions {
   views?: Partial<ViewOptions>
@@ -36,7 +40,7 @@ export const TEST_LIMITS = { RATE_LIMIT_READS: '1000000', RATE_LIMIT_WRITES: '10
 // The app built with the server's own options, on a fresh SQLite file in a directory of
 // its own, or on env.DATABASE_PATH when given (a file the test owns, perhaps shared with
 // another app or reopened). Closed when the test ends.
-export async function build (t: TestContext, env: Record<string, string> = {}, options: BuildOptions = {}): Promise<TestApp> {
+export async function build (t: TestContext & Failing, env: Record<string, string> = {}, options: BuildOptions = {}): Promise<TestApp> {
   const databasePath = env.DATABASE_PATH ?? join(tempDir(t), 'khabar.db')
   const config: Config = loadConfig({ LOG_LEVEL: 'silent', KHABAR_ADMIN_KEY: ADMIN_KEY, ...TEST_LIMITS, ...env, DATABASE_PATH: databasePath })
   const now = { ms: Date.parse('2026-11-26T12:00:00.000Z') }
@@ -51,11 +55,29 @@ export async function build (t: TestContext, env: Record<string, string> = {}, o
   await options.setup?.(fastify)
   await fastify.ready()
   t.teardown(async () => { await fastify.close() })
+  checkConformance(t, fastify)
   const testApp = fastify as unknown as TestApp
   testApp.now = now
   testApp.adminKey = ADMIN_KEY
   testApp.editorKey = (await fastify.services.keys.create('test editor', 'editor')).key
   return testApp
+}
+
+// Every answer a test gets by inject() is checked against the OpenAPI document, so the
+// document's word holds for whatever the suite does (test/support/conformance.ts).
+function checkConformance (t: Failing, app: FastifyInstance): void {
+  const inject = app.inject.bind(app) as (options: InjectOptions | string) => Promise<LightMyRequestResponse>
+  const checked = async (options: InjectOptions | string): Promise<LightMyRequestResponse> => {
+    const res = await inject(options)
+    const method = typeof options === 'string' ? 'GET' : String(options.method ?? 'GET')
+    const target = typeof options === 'string' ? options : (options.url ?? options.path)
+    const url = typeof target === 'string' ? target : String(target?.pathname ?? '/')
+    for (const problem of nonConformance({ method, url, statusCode: res.statusCode, headers: res.headers, rawPayload: res.rawPayload })) {
+      t.fail(problem)
+    }
+    return res
+  }
+  Object.assign(app, { inject: checked })
 }
 
 // The SQLite connection under the app, for tests that look at the database itself.

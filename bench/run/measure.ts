@@ -43,6 +43,7 @@ function cannon (origin: string, s: Scenario, seconds: number): Promise<autocann
       method: s.method,
       requests: [{
         method: s.method,
+        headers: s.headers,
         // Every route, the baseline included, builds its request here, so the client's
         // cost per request is the same in all runs.
         setupRequest: (req) => {
@@ -69,7 +70,7 @@ async function preflight (origin: string, s: Scenario): Promise<string> {
   try {
     const res = await fetch(origin + s.paths[0], {
       method: s.method,
-      headers: { 'user-agent': `khabar-bench/${process.pid} preflight` },
+      headers: { ...s.headers, 'user-agent': `khabar-bench/${process.pid} preflight` },
       signal: AbortSignal.timeout(10_000)
     })
     const body = await res.text()

@@ -46,6 +46,16 @@ export function readScenarios (sqlite: Database.Database): Scenario[] {
       about: `cycles over the ${leaves.length} categories without subcategories`
     },
     {
+      key: 'list-br',
+      label: '`GET /v1/articles?category=X&limit=20` (leaf category), `Accept-Encoding: br`',
+      server: 'khabar',
+      method: 'GET',
+      paths: leaves.map(listPath),
+      headers: { 'accept-encoding': 'br, gzip' },
+      minRatio: 0.5,
+      about: `the same lists as a browser asks for them: brotli, compressed once per cached answer`
+    },
+    {
       key: 'list-parent',
       label: '`GET /v1/articles?category=X&limit=20` (category with subcategories)',
       server: 'khabar',

@@ -12,6 +12,8 @@ export interface Scenario {
   paths: string[]
   // A different user agent on every request, so the per-client dedupe counts each view.
   uniqueAgent?: boolean
+  // Request headers, e.g. the Accept-Encoding of a browser.
+  headers?: Record<string, string>
   // Connections for this route instead of BENCH_CONNECTIONS (search is specified at 10).
   connections?: number
   minRatio?: number
