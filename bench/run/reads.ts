@@ -53,7 +53,7 @@ export function readScenarios (sqlite: Database.Database): Scenario[] {
       paths: leaves.map(listPath),
       headers: { 'accept-encoding': 'br, gzip' },
       minRatio: 0.5,
-      about: `the same lists as a browser asks for them: brotli, compressed once per cached answer`
+      about: 'the same lists as a browser asks for them: brotli, compressed once per cached answer'
     },
     {
       key: 'list-parent',
