@@ -69,11 +69,10 @@ function describeOperation (path: string, method: string, operation: Json): void
 
 export function describeHttp<T extends object> (openapi: T): T {
   const document = openapi as Json
-  document.components ??= {}
   document.components.headers = Object.fromEntries(Object.entries(RESPONSE_HEADERS).map(([name, { description, ...schema }]) =>
     [name, { description, schema }]))
   document.components.parameters = { ...REQUEST_HEADERS }
-  for (const [path, item] of Object.entries<Json>(document.paths ?? {})) {
+  for (const [path, item] of Object.entries<Json>(document.paths)) {
     for (const method of METHODS) if (item[method] !== undefined) describeOperation(path, method, item[method])
   }
   return openapi

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto'
-import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify'
 import { AjvCompiler } from '@fastify/ajv-compiler'
@@ -60,13 +59,14 @@ const MALFORMED = { status: 400, code: 'bad-request', detail: 'The request is no
 
 // Fastify's default answers these as plain JSON and logs them at trace: a problem like
 // every other error, logged where an operator sees it.
-function clientErrorHandler (this: FastifyInstance, error: Error & { code?: string }, socket: Socket): void {
+export function clientErrorHandler (this: FastifyInstance, error: Error & { code?: string }, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return
   const known = CLIENT_ERRORS[error.code ?? ''] ?? MALFORMED
   this.log.info({ code: error.code, reason: error.message }, 'refused a malformed request')
   if (socket.writable) {
-    const body = JSON.stringify(problemBody(known.status, known.code, known.detail))
-    socket.write(`HTTP/1.1 ${known.status} ${STATUS_CODES[known.status] ?? 'Error'}\r\nContent-Type: application/problem+json; charset=utf-8\r\n` +
+    const problem = problemBody(known.status, known.code, known.detail)
+    const body = JSON.stringify(problem)
+    socket.write(`HTTP/1.1 ${known.status} ${problem.title}\r\nContent-Type: application/problem+json; charset=utf-8\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
   }
   socket.destroy(error)

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream'
 import { test } from 'tap'
 import { loadConfig } from '../../src/config.ts'
-import { fastifyOptions, logFormat, prettyStream } from '../../src/http/options.ts'
+import { clientErrorHandler, fastifyOptions, logFormat, prettyStream } from '../../src/http/options.ts'
 
 test('logs are words on a terminal, JSON otherwise, unless LOG_FORMAT says which', async (t) => {
   const cases: Array<[string, boolean, 'json' | 'pretty']> = [
@@ -41,4 +41,37 @@ test('prettyStream writes a log line in words', async (t) => {
   t.notMatch(text, /news-1|"pid"/, 'no pid or hostname')
   t.notMatch(text, /^\{/, 'not JSON')
   t.equal(text.trimEnd().split('\n').length, 1, 'one line')
+})
+
+test('clientErrorHandler: answers what it can, leaves alone what is gone', async (t) => {
+  const logged: unknown[] = []
+  const fastify = { log: { info: (fields: unknown) => logged.push(fields) } } as any
+  const socket = (state: { destroyed?: boolean, writable?: boolean }): any => {
+    const seen = { written: '', destroyed: false }
+    return {
+      seen,
+      destroyed: state.destroyed ?? false,
+      writable: state.writable ?? true,
+      write: (text: string) => { seen.written += text },
+      destroy: () => { seen.destroyed = true }
+    }
+  }
+  const reset = socket({})
+  clientErrorHandler.call(fastify, Object.assign(new Error('reset'), { code: 'ECONNRESET' }), reset)
+  t.same(reset.seen, { written: '', destroyed: false }, 'a reset connection: nothing to answer')
+  const gone = socket({ destroyed: true })
+  clientErrorHandler.call(fastify, Object.assign(new Error('x'), { code: 'HPE_INVALID_URL' }), gone)
+  t.same(gone.seen, { written: '', destroyed: false }, 'a destroyed socket: nothing to answer')
+  const closing = socket({ writable: false })
+  clientErrorHandler.call(fastify, Object.assign(new Error('x'), { code: 'HPE_INVALID_URL' }), closing)
+  t.same(closing.seen, { written: '', destroyed: true }, 'a socket that cannot be written is closed')
+  const plain = socket({})
+  clientErrorHandler.call(fastify, new Error('no code at all'), plain)
+  t.match(plain.seen.written, /^HTTP\/1\.1 400 Bad Request\r\n/)
+  t.match(plain.seen.written, /"detail":"The request is not valid HTTP\/1\.1"/)
+  t.ok(plain.seen.destroyed)
+  const slow = socket({})
+  clientErrorHandler.call(fastify, Object.assign(new Error('timeout'), { code: 'ERR_HTTP_REQUEST_TIMEOUT' }), slow)
+  t.match(slow.seen.written, /^HTTP\/1\.1 408 Request Timeout\r\n[\s\S]*urn:khabar:problem:request-timeout/)
+  t.equal(logged.length, 3, 'every refusal answered is logged')
 })

@@ -1,6 +1,6 @@
 import { test } from 'tap'
 import { build, bearer, json, type TestApp } from '../helper.ts'
-import { createArticle, createCategory, createMedia } from '../factories.ts'
+import { createArticle, createCategory, createMedia, createTag } from '../factories.ts'
 
 const publicGet = async (app: TestApp, url: string): Promise<{ status: number, body: any, fromCache: boolean, headers: Record<string, unknown> }> => {
   const res = await app.inject(url)
@@ -99,4 +99,17 @@ test('a scheduled article appears by itself when its time comes, cached lists in
   app.now.ms = Date.parse('2026-11-26T12:30:00.000Z')
   t.same(await ids(), [scheduled.id, published.id], 'no write happened, yet the cached list is renewed at the scheduled time')
   t.equal((await publicGet(app, `/v1/articles/${scheduled.id}`)).status, 200)
+})
+
+test('an answer made again after a write, unchanged, is still a 304 to the ETag the client holds', async (t) => {
+  const app = await build(t)
+  await createTag(app, { name: 'حلب' })
+  const first = await app.inject('/v1/tags')
+  const etag = first.headers.etag as string
+  // A write elsewhere ends every cached entry; /v1/tags is made again, the same.
+  await createArticle(app, { status: 'draft' })
+  const again = await app.inject({ url: '/v1/tags', headers: { 'if-none-match': etag, 'accept-encoding': 'br' } })
+  t.equal(again.statusCode, 304)
+  t.equal(again.rawPayload.length, 0)
+  t.equal(again.headers.etag, etag)
 })

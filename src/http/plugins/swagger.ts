@@ -53,7 +53,8 @@ export default fp(async function swaggerPlugin (app: FastifyInstance) {
       },
       tags: OPENAPI_TAGS
     },
-    transformObject: (document) => 'openapiObject' in document ? describeHttp(document.openapiObject) : document.swaggerObject,
+    // Called with the OpenAPI 3.1 document this plugin is set up to build.
+    transformObject: (document) => describeHttp((document as { openapiObject: object }).openapiObject),
     refResolver: {
       // The resolver calls this only for a schema that has an $id.
       buildLocalReference: (json) => String(json.$id)
