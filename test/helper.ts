@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import Fastify, { type FastifyInstance, type InjectOptions, type LightMyRequestResponse } from 'fastify'
 import type Database from 'better-sqlite3'
@@ -78,6 +79,13 @@ function checkConformance (t: Failing, app: FastifyInstance): void {
     return res
   }
   Object.assign(app, { inject: checked })
+}
+
+// The app on a real socket (127.0.0.1, a free port), for what inject() cannot show: the
+// HTTP parser, the connection, a real client. Closed with the app.
+export async function listen (app: FastifyInstance): Promise<number> {
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  return (app.server.address() as AddressInfo).port
 }
 
 // The SQLite connection under the app, for tests that look at the database itself.

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
 import { test } from 'tap'
 import Database from 'better-sqlite3'
-import { build, bearer, type TestApp } from '../helper.ts'
+import { build, bearer, listen, type TestApp } from '../helper.ts'
 import { createArticle } from '../factories.ts'
 import { cli } from '../support/cli.ts'
 
@@ -30,10 +30,7 @@ function collector (): { stream: PassThrough, text: () => string } {
   return { stream, text: () => Buffer.concat(chunks).toString() }
 }
 
-async function listen (app: TestApp): Promise<string> {
-  await app.listen({ port: 0, host: '127.0.0.1' })
-  return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
-}
+const origin = async (app: TestApp): Promise<string> => `http://127.0.0.1:${await listen(app)}`
 
 test('khabar import FILE: a summary, and exit 1 when a line failed', async (t) => {
   const { run, dir } = cli(t)
@@ -111,7 +108,7 @@ test('khabar export writes NDJSON to standard output or --output, and import tak
 test('import and export with --url and --key go through a running server', async (t) => {
   const { run, dir } = cli(t)
   const app = await build(t)
-  const base = await listen(app)
+  const base = await origin(app)
   const file = join(dir, 'in.ndjson')
   writeFileSync(file, line(1) + line(2))
   const res = await run(['import', file, '--url', base, '--key', app.editorKey])

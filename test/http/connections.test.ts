@@ -1,16 +1,9 @@
 import { connect } from 'node:net'
 import { test } from 'tap'
-import { build, type TestApp } from '../helper.ts'
+import { build, listen } from '../helper.ts'
 import { MAX_DRAINED } from '../../src/http/plugins/request-limits.ts'
 
 // What only a real socket shows: Node's HTTP parser and the connection itself.
-
-async function listen (app: TestApp): Promise<number> {
-  await app.listen({ port: 0, host: '127.0.0.1' })
-  const address = app.server.address()
-  if (address === null || typeof address === 'string') throw new Error('no port')
-  return address.port
-}
 
 // Writes raw bytes and reads until the server closes the connection (or `until` is seen).
 async function raw (port: number, bytes: Buffer | string, until?: string): Promise<string> {

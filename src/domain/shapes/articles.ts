@@ -46,6 +46,8 @@ const summaryProperties = {
   category: Type.Optional(Type.Union([ref(CategoryRefSchema), Type.Null()], { description: 'With include=category; null when the article has none' })),
   media: Type.Optional(Type.Array(ref(AttachedMediaSchema)))
 }
+// Every field: what one article answers.
+const articleProperties = { ...summaryProperties, body: Type.String({ description: 'Sanitized HTML' }) }
 const optionalInOutput = new Set(['trashedAt', 'category', 'media'])
 const required = Object.keys(summaryProperties).filter(k => !optionalInOutput.has(k))
 
@@ -66,7 +68,7 @@ export const ArticleSchema = Type.Unsafe<Article>({
   type: 'object',
   additionalProperties: false,
   required: [...required, 'body'],
-  properties: { ...summaryProperties, body: Type.String({ description: 'Sanitized HTML' }) }
+  properties: articleProperties
 })
 
 // What `fields=` answers: the fields asked for and `id` (and `category` and `media` when
@@ -78,7 +80,7 @@ export const ArticleFieldsSchema = Type.Unsafe<Partial<Article> & { id: number }
   type: 'object',
   additionalProperties: false,
   required: ['id'],
-  properties: { ...summaryProperties, body: Type.String({ description: 'Sanitized HTML' }) }
+  properties: articleProperties
 })
 
 export type ArticleSource = Static<typeof SourceSchema>
