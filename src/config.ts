@@ -11,6 +11,12 @@ export const ConfigSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
   HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
   DATABASE_PATH: Type.String({ minLength: 1, default: './data/khabar.db' }),
+  // postgres://… keeps everything in PostgreSQL instead of the SQLite file at DATABASE_PATH.
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://[^\\s]+$' })),
+  // Comma-separated postgres:// URLs of read replicas: reads without a key go to them.
+  DATABASE_REPLICA_URLS: Type.String({ default: '', pattern: '^(postgres(ql)?://[^\\s,]+(\\s*,\\s*postgres(ql)?://[^\\s,]+)*)?$' }),
+  // redis://… or rediss://…: rate limits counted across every khabar process on it.
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://[^\\s]+$' })),
   // An enum rather than a union of literals: one clear error, not one per level.
   LOG_LEVEL: Type.Unsafe<LogLevel>({ type: 'string', enum: [...LOG_LEVELS], default: 'info' }),
   // auto: words on a terminal, one JSON object a line otherwise (a pipe, a file, a container).
@@ -104,6 +110,10 @@ export function adminKeyProblem (key: string): string | undefined {
   const bits = Math.floor(estimatedKeyBits(key))
   if (bits < MIN_KEY_BITS) return `is too easy to guess (about ${bits} bits, at least ${MIN_KEY_BITS})`
   return undefined
+}
+
+export function replicaUrls (config: Pick<Config, 'DATABASE_REPLICA_URLS'>): string[] {
+  return config.DATABASE_REPLICA_URLS.split(',').map(s => s.trim()).filter(Boolean)
 }
 
 export function corsOrigins (config: Config): string[] {
