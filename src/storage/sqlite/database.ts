@@ -7,7 +7,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
 import * as schema from './schema.ts'
 
 // src/storage/sqlite and dist/storage/sqlite sit at the same depth, so this finds the committed migrations from both.
-export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), '../../../migrations')
+export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), '../../../migrations/sqlite')
 
 export type Db = BetterSQLite3Database<typeof schema>
 
