@@ -1,6 +1,8 @@
 // Builds (or reuses) a database of N synthetic published Arabic articles for the
 // benchmark. The schema is the real one (openDatabase + runMigrations); the rows go in
-// through raw prepared statements, 1,000 to a transaction.
+// through raw prepared statements, 1,000 to a transaction. The rows themselves come from
+// benchCategories, benchTags, benchArticle and dailyViewRows, which bench/build-pg.ts
+// writes into PostgreSQL: both engines are measured on the same data.
 import { existsSync, renameSync, rmSync } from 'node:fs'
 import type Database from 'better-sqlite3'
 import { openDatabase, runMigrations } from '../src/storage/sqlite/database.ts'
@@ -18,6 +20,30 @@ const SPAN_MS = 2 * 365 * DAY_MS
 const VIEW_DAYS = 4
 // How many articles have daily view rows: about 20k of 100k.
 export const viewedArticles = (n: number): number => Math.min(20_000, Math.ceil(n / 5))
+
+export interface BenchCategory { id: number, slug: string, name: string, description: string | null, parentId: number | null, position: number, createdAt: number, updatedAt: number }
+export interface BenchTag { id: number, slug: string, name: string, createdAt: number, updatedAt: number }
+export interface BenchArticle {
+  id: number
+  slug: string
+  title: string
+  subtitle: string | null
+  excerpt: string
+  body: string
+  publishedAt: number
+  createdAt: number
+  updatedAt: number
+  categoryId: number
+  author: string
+  sourceName: string
+  breaking: boolean
+  hasVideo: boolean
+  readingTimeMinutes: number
+  views: number
+  commentCount: number
+  version: number
+  tagIds: number[]
+}
 
 export interface BuildResult {
   path: string
@@ -86,62 +112,133 @@ function reusable (path: string, n: number, log: (line: string) => void): boolea
   }
 }
 
+/** The categories of the data set, in id order: each of CATEGORY_TREE's, its subcategories after it. */
+export function benchCategories (now: number): BenchCategory[] {
+  const out: BenchCategory[] = []
+  CATEGORY_TREE.forEach(([name, children], position) => {
+    const parent = out.length + 1
+    out.push({ id: parent, slug: slugify(name), name, description: `أخبار ${name}`, parentId: null, position, createdAt: now, updatedAt: now })
+    children.forEach((child, childPosition) => {
+      out.push({ id: out.length + 1, slug: slugify(child), name: child, description: null, parentId: parent, position: childPosition, createdAt: now, updatedAt: now })
+    })
+  })
+  return out
+}
+
+/** The tags of the data set: TAG_NAMES with a distinct, non-empty slug, numbered from 1. */
+export function benchTags (now: number): BenchTag[] {
+  const seen = new Set<string>()
+  const out: BenchTag[] = []
+  for (const name of TAG_NAMES) {
+    const slug = slugify(name)
+    if (slug === '' || seen.has(slug)) continue
+    seen.add(slug)
+    out.push({ id: out.length + 1, slug, name, createdAt: now, updatedAt: now })
+  }
+  return out
+}
+
+// Article ids' slugs, as the builders write them: the reads bench asks for them without
+// opening either database.
+export const benchSlug = (id: number, title = generateArticle(SEED, id).title): string => `${slugify(title) || 'article'}-${id}`
+
+/**
+ * Article `id` of `n`, published: the same row on every engine for the same `now`. The
+ * order of the draws from `r` is the data set's (DATA_VERSION): change it and bump that.
+ */
+export function benchArticle (id: number, n: number, now: number, categoryIds: number[], tagIds: number[]): BenchArticle {
+  const g = generateArticle(SEED, id)
+  const r = mulberry32(seedOf(SEED + 1, id))
+  const latest = now - 60_000
+  // Spread over the last two years, newer ids newer, a few hours of jitter; never in the future.
+  const publishedAt = Math.min(latest, Math.round(now - SPAN_MS + (SPAN_MS * id) / n + (r() - 0.5) * 6 * 3_600_000))
+  const createdAt = publishedAt - between(r, 5, 240) * 60_000
+  const updatedAt = r() < 0.2 ? Math.min(latest, publishedAt + between(r, 1, 2880) * 60_000) : publishedAt
+  const categoryId = categoryIds[int(r, categoryIds.length)]
+  const views = Math.floor(20_000 * r() ** 4)
+  const commentCount = int(r, 40)
+  const version = 1 + int(r, 3)
+  const chosen = new Set<number>()
+  const k = between(r, 2, 4)
+  while (chosen.size < k) chosen.add(tagIds[int(r, tagIds.length)])
+  return {
+    id,
+    slug: benchSlug(id, g.title),
+    title: g.title,
+    subtitle: g.subtitle,
+    excerpt: g.excerpt,
+    body: g.body,
+    publishedAt,
+    createdAt,
+    updatedAt,
+    categoryId,
+    author: g.author,
+    sourceName: g.sourceName,
+    breaking: g.breaking,
+    hasVideo: g.hasVideo,
+    readingTimeMinutes: readingTimeMinutes(g.text),
+    views,
+    commentCount,
+    version,
+    tagIds: [...chosen]
+  }
+}
+
+/**
+ * The daily view rows, [article id, day, views], for the last VIEW_DAYS days up to `today`
+ * (days since the epoch), for about 20k articles: mostly among the newest 40 %, some older,
+ * so the rankings have data.
+ */
+export function dailyViewRows (n: number, today: number): Array<[number, number, number]> {
+  const r = mulberry32(seedOf(SEED + 2, n))
+  const count = viewedArticles(n)
+  const recent = Math.max(1, Math.floor(n * 0.4))
+  const ids = new Set<number>()
+  while (ids.size < count) {
+    ids.add(r() < 0.9 ? n - int(r, recent) : 1 + int(r, n))
+  }
+  const rows: Array<[number, number, number]> = []
+  for (const id of [...ids].sort((a, b) => a - b)) {
+    const base = 1 + Math.floor(3000 * r() ** 3)
+    for (let day = today - VIEW_DAYS + 1; day <= today; day++) {
+      const views = Math.floor(base * (0.3 + r()))
+      if (views > 0) rows.push([id, day, views])
+    }
+  }
+  return rows
+}
+
+export const dayOf = (now: number): number => Math.floor(now / DAY_MS)
+
 function insertCategories (sqlite: Database.Database, now: number): number[] {
   const insert = sqlite.prepare(`INSERT INTO categories (id, slug, name, description, parent_id, position, created_at, updated_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
-  const ids: number[] = []
-  let id = 0
+  const categories = benchCategories(now)
   sqlite.transaction(() => {
-    CATEGORY_TREE.forEach(([name, children], position) => {
-      const parent = ++id
-      insert.run(parent, slugify(name), name, `أخبار ${name}`, null, position, now, now)
-      ids.push(parent)
-      children.forEach((child, childPosition) => {
-        insert.run(++id, slugify(child), child, null, parent, childPosition, now, now)
-        ids.push(id)
-      })
-    })
+    for (const c of categories) insert.run(c.id, c.slug, c.name, c.description, c.parentId, c.position, c.createdAt, c.updatedAt)
   })()
-  return ids
+  return categories.map(c => c.id)
 }
 
 function insertTags (sqlite: Database.Database, now: number): number[] {
   const insert = sqlite.prepare('INSERT INTO tags (id, slug, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?)')
-  const seen = new Set<string>()
-  const ids: number[] = []
+  const tags = benchTags(now)
   sqlite.transaction(() => {
-    for (const name of TAG_NAMES) {
-      const slug = slugify(name)
-      if (slug === '' || seen.has(slug)) continue
-      seen.add(slug)
-      ids.push(ids.length + 1)
-      insert.run(ids.length, slug, name, now, now)
-    }
+    for (const t of tags) insert.run(t.id, t.slug, t.name, t.createdAt, t.updatedAt)
   })()
-  return ids
+  return tags.map(t => t.id)
 }
 
 function insertArticles (sqlite: Database.Database, n: number, now: number, categoryIds: number[], tagIds: number[], log: (line: string) => void): void {
   const insert = prepareArticleInsert(sqlite)
   const insertTag = sqlite.prepare('INSERT INTO article_tags (article_id, tag_id, position) VALUES (?, ?, ?)')
-  const latest = now - 60_000
   const batch = sqlite.transaction((from: number, to: number) => {
     for (let id = from; id <= to; id++) {
-      const g = generateArticle(SEED, id)
-      const r = mulberry32(seedOf(SEED + 1, id))
-      // Spread over the last two years, newer ids newer, a few hours of jitter; never in the future.
-      const publishedAt = Math.min(latest, Math.round(now - SPAN_MS + (SPAN_MS * id) / n + (r() - 0.5) * 6 * 3_600_000))
-      const createdAt = publishedAt - between(r, 5, 240) * 60_000
-      const updatedAt = r() < 0.2 ? Math.min(latest, publishedAt + between(r, 1, 2880) * 60_000) : publishedAt
-      const slug = `${slugify(g.title) || 'article'}-${id}`
-      insert.run(id, slug, g.title, g.subtitle, g.excerpt, g.body, publishedAt, createdAt, updatedAt,
-        categoryIds[int(r, categoryIds.length)], g.author, g.sourceName, g.breaking ? 1 : 0, g.hasVideo ? 1 : 0,
-        readingTimeMinutes(g.text), Math.floor(20_000 * r() ** 4), int(r, 40), 1 + int(r, 3))
-      const chosen = new Set<number>()
-      const k = between(r, 2, 4)
-      while (chosen.size < k) chosen.add(tagIds[int(r, tagIds.length)])
-      let position = 0
-      for (const tag of chosen) insertTag.run(id, tag, position++)
+      const a = benchArticle(id, n, now, categoryIds, tagIds)
+      insert.run(a.id, a.slug, a.title, a.subtitle, a.excerpt, a.body, a.publishedAt, a.createdAt, a.updatedAt,
+        a.categoryId, a.author, a.sourceName, a.breaking ? 1 : 0, a.hasVideo ? 1 : 0,
+        a.readingTimeMinutes, a.views, a.commentCount, a.version)
+      a.tagIds.forEach((tag, position) => insertTag.run(id, tag, position))
     }
   })
   const started = performance.now()
@@ -156,38 +253,19 @@ function insertArticles (sqlite: Database.Database, n: number, now: number, cate
 }
 
 /**
- * Daily view rows for the last VIEW_DAYS days, today included, for about 20k articles
- * (mostly among the newest 40 %, some older), so the rankings have data. Does nothing when
- * the newest rows are already today's; otherwise replaces them all. Returns the rows written.
+ * Daily view rows for the last VIEW_DAYS days, today included (dailyViewRows). Does nothing
+ * when the newest rows are already today's; otherwise replaces them all. Returns the rows written.
  */
 export function refreshDailyViews (sqlite: Database.Database, n: number, now: number): number {
-  const today = Math.floor(now / DAY_MS)
+  const today = dayOf(now)
   const newest = sqlite.prepare('SELECT max(day) FROM article_views_daily').pluck().get() as number | null
   if (newest === today) return 0
-  const r = mulberry32(seedOf(SEED + 2, n))
-  const count = viewedArticles(n)
-  const recent = Math.max(1, Math.floor(n * 0.4))
-  const ids = new Set<number>()
-  while (ids.size < count) {
-    ids.add(r() < 0.9 ? n - int(r, recent) : 1 + int(r, n))
-  }
+  const rows = dailyViewRows(n, today)
   const insert = sqlite.prepare('INSERT INTO article_views_daily (article_id, day, views) VALUES (?, ?, ?)')
-  const list = [...ids].sort((a, b) => a - b)
-  let rows = 0
-  const batch = sqlite.transaction((slice: number[]) => {
-    for (const id of slice) {
-      const base = 1 + Math.floor(3000 * r() ** 3)
-      for (let day = today - VIEW_DAYS + 1; day <= today; day++) {
-        const views = Math.floor(base * (0.3 + r()))
-        if (views > 0) {
-          insert.run(id, day, views)
-          rows++
-        }
-      }
-    }
+  const batch = sqlite.transaction((slice: Array<[number, number, number]>) => {
+    for (const row of slice) insert.run(...row)
   })
   sqlite.transaction(() => { sqlite.prepare('DELETE FROM article_views_daily').run() })()
-  const perBatch = Math.ceil(BATCH / VIEW_DAYS)
-  for (let i = 0; i < list.length; i += perBatch) batch(list.slice(i, i + perBatch))
-  return rows
+  for (let i = 0; i < rows.length; i += BATCH) batch(rows.slice(i, i + BATCH))
+  return rows.length
 }

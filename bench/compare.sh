@@ -16,6 +16,8 @@ mkdir -p "$old/bench/.data"
 (cd "$root" && npm run -s build)
 (cd "$old" && npm run -s build)
 export BENCH_ROUTES=${BENCH_ROUTES:-id,slug,list,rankings}
+# SQLite unless asked otherwise: an older commit may have no PostgreSQL to compare with.
+export BENCH_ENGINES=${BENCH_ENGINES:-sqlite}
 for round in $(seq "$rounds"); do
   for side in "$old" "$root"; do
     # One database for both: the one the work tree's bench built, or builds now.

@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer, type AddressInfo } from 'node:net'
-import { dirname, join, resolve } from 'node:path'
+import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { setTimeout as sleep } from 'node:timers/promises'
 
@@ -11,7 +11,12 @@ export const BENCH_DIR = dirname(fileURLToPath(import.meta.url))
 export const ROOT = resolve(BENCH_DIR, '..')
 export const DATA_DIR = join(BENCH_DIR, '.data')
 export const SERVER_ENTRY = join(ROOT, 'dist', 'server.js')
-export const RESULTS = join(BENCH_DIR, 'RESULTS.md')
+// BENCH_RESULTS writes the sections elsewhere (a trial run that should not touch the committed file).
+export const RESULTS = process.env.BENCH_RESULTS === undefined || process.env.BENCH_RESULTS === ''
+  ? join(BENCH_DIR, 'RESULTS.md')
+  : resolve(process.env.BENCH_RESULTS)
+// RESULTS as the scripts print it.
+export const RESULTS_NAME = RESULTS.startsWith(ROOT + '/') ? relative(ROOT, RESULTS) : RESULTS
 
 export function envInt (name: string, fallback: number, min: number): number {
   const raw = process.env[name]
@@ -33,8 +38,12 @@ export interface Child {
 
 export const children: Child[] = []
 
-export function startChild (name: string, args: string[], env: Record<string, string>): Child {
-  const proc = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+// A variable set to undefined in `env` is removed from what the child inherits: a SQLite
+// server must not pick up a DATABASE_URL from the shell the bench was started in.
+export function startChild (name: string, args: string[], env: Record<string, string | undefined>): Child {
+  const merged: Record<string, string | undefined> = { ...process.env, ...env }
+  for (const [key, value] of Object.entries(merged)) if (value === undefined) delete merged[key]
+  const proc = spawn(process.execPath, args, { cwd: ROOT, env: merged, stdio: ['ignore', 'pipe', 'pipe'] })
   const child: Child = { name, proc, tail: [], lines: 0, done: false, exited: Promise.resolve(null) }
   const keep = (chunk: Buffer): void => {
     for (const line of chunk.toString('utf8').split('\n')) {
@@ -114,15 +123,20 @@ export function cpuMsOf (pid: number | undefined): number {
   }
 }
 
-// Waits until a process is idle (under 10 % of a core over half a second): a slow route
-// leaves up to one request per connection still being answered when autocannon stops,
-// and the next route must not be measured against that backlog. Returns the seconds waited.
-export async function settle (pid: number | undefined, timeoutMs = 120_000): Promise<number> {
+// Waits until processes are idle (together under 10 % of a core over half a second): a
+// slow route leaves up to one request per connection still being answered when autocannon
+// stops, and the next route must not be measured against that backlog. On PostgreSQL the
+// backlog can sit in the database's backends while the server waits, so they are passed
+// too. Returns the seconds waited.
+export async function settle (pids: number | undefined | Array<number | undefined>, timeoutMs = 120_000): Promise<number> {
+  const list = Array.isArray(pids) ? pids : [pids]
+  const cpu = (): number[] => list.map(cpuMsOf)
   const started = performance.now()
   while (performance.now() - started < timeoutMs) {
-    const before = cpuMsOf(pid)
+    const before = cpu()
     await sleep(500)
-    const used = cpuMsOf(pid) - before
+    // A process that went away meanwhile (NaN) counts as idle.
+    const used = cpu().reduce((sum, now, i) => sum + (Number.isFinite(now - before[i]) ? now - before[i] : 0), 0)
     if (!(used > 50)) return (performance.now() - started) / 1000
   }
   console.error(`bench: the server was still busy ${timeoutMs / 1000} s after the last route; going on`)

@@ -1,21 +1,22 @@
 // The read routes npm run bench measures: an article by id and by its Arabic slug, the
-// list of one category (without, then with subcategories) and the 24-hour rankings.
-import type Database from 'better-sqlite3'
-import { viewedArticles } from '../build-db.ts'
+// list of one category (without, then with subcategories) and the 24-hour rankings. The
+// URLs come from the data set's generator (build-db.ts), not from either database, so
+// both engines are asked the same.
+import { benchCategories, benchSlug, viewedArticles } from '../build-db.ts'
 import { sampleIds, type Scenario } from './scenario.ts'
 import { N } from './settings.ts'
 
 // How many articles the reads cycle over.
 const READ_SET = 1000
 
-export function readScenarios (sqlite: Database.Database): Scenario[] {
+export function readScenarios (): Scenario[] {
   const readIds = sampleIds(READ_SET, 10)
-  const slugOf = sqlite.prepare('SELECT slug FROM articles WHERE id = ?').pluck()
-  const slugs = readIds.map(id => slugOf.get(id) as string)
-  const categories = sqlite.prepare(`SELECT c.slug, (SELECT count(*) FROM categories k WHERE k.parent_id = c.id) AS children
-    FROM categories c ORDER BY c.id`).all() as Array<{ slug: string, children: number }>
-  const leaves = categories.filter(c => c.children === 0).map(c => c.slug)
-  const parents = categories.filter(c => c.children > 0).map(c => c.slug)
+  const slugs = readIds.map(id => benchSlug(id))
+  // In id order, as the databases have them.
+  const categories = benchCategories(0)
+  const hasChildren = new Set(categories.map(c => c.parentId))
+  const leaves = categories.filter(c => !hasChildren.has(c.id)).map(c => c.slug)
+  const parents = categories.filter(c => hasChildren.has(c.id)).map(c => c.slug)
   const listPath = (slug: string): string => `/v1/articles?category=${encodeURIComponent(slug)}&limit=20`
   return [
     {

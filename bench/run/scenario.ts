@@ -2,6 +2,7 @@
 // cycles over, on which server, and the targets the result is held to.
 import { SEED } from '../build-db.ts'
 import { int, mulberry32, seedOf } from '../generate.ts'
+import type { Engine } from '../pg.ts'
 import { N } from './settings.ts'
 
 export interface Scenario {
@@ -20,6 +21,29 @@ export interface Scenario {
   maxP50?: number
   maxP99?: number
   about: string
+}
+
+export type Targets = Pick<Scenario, 'minRatio' | 'maxP50' | 'maxP99'>
+
+// The targets on PostgreSQL (the issue): one article at least 0.35 of the baseline, a list
+// of 20 at least 0.25, a cold search's p99 at most 50 ms (at 100,000 articles). A network
+// round trip to another process per query costs more than SQLite's call into the same
+// one, hence lower ratios. Nothing is stated for the other routes there.
+const POSTGRES_TARGETS: Record<string, Targets> = {
+  id: { minRatio: 0.35 },
+  slug: { minRatio: 0.35 },
+  list: { minRatio: 0.25 },
+  'list-br': { minRatio: 0.25 },
+  'list-parent': { minRatio: 0.25 },
+  'search-1': { maxP99: 50 },
+  'search-2': { maxP99: 50 }
+}
+
+/** The scenario with its targets on `engine` (the ones written in it are SQLite's). */
+export function forEngine (s: Scenario, engine: Engine): Scenario {
+  if (engine === 'sqlite' || s.server === 'baseline') return s
+  const t = POSTGRES_TARGETS[s.key] ?? {}
+  return { ...s, minRatio: t.minRatio, maxP50: t.maxP50, maxP99: t.maxP99 }
 }
 
 // The bare Fastify server, run first and last; the ratios are to the mean of the two.

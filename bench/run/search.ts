@@ -3,6 +3,7 @@ import Database from 'better-sqlite3'
 import { SEED } from '../build-db.ts'
 import { NOUNS, PLACES, int, mulberry32, pick, seedOf } from '../generate.ts'
 import { fmt, mb } from '../lib.ts'
+import { withClient } from '../pg.ts'
 import type { Scenario } from './scenario.ts'
 import { N } from './settings.ts'
 
@@ -58,4 +59,21 @@ export async function searchIndexSize (databasePath: string): Promise<string> {
   } finally {
     sqlite.close()
   }
+}
+
+// The same on PostgreSQL: the search index is one table (search_index, a tsvector of the
+// title and text and one of the title, each GIN-indexed), beside the whole database.
+export async function pgSearchIndexSize (url: string): Promise<string> {
+  return await withClient(url, async c => {
+    const { rows } = await c.query<{ index: string, tables: string, total: string, gin: string }>(`SELECT
+        pg_total_relation_size('search_index') AS index,
+        (SELECT coalesce(sum(pg_relation_size(i.indexrelid)), 0) FROM pg_index i WHERE i.indrelid = 'search_index'::regclass) AS gin,
+        (SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r') AS tables,
+        pg_database_size(current_database()) AS total`)
+    const index = Number(rows[0].index)
+    const tables = Number(rows[0].tables)
+    return `Search index size (${N.toLocaleString('en-US')} articles): \`search_index\` (\`pg_total_relation_size\`: the tsvectors, their TOAST and the GIN indexes, of which ${mb(Number(rows[0].gin))}) ${mb(index)}; ` +
+      `${fmt(100 * index / tables, 0)} % of the ${mb(tables)} of khabar's tables with their indexes (${fmt(index / N, 0)} bytes an article; ` +
+      `the rest take ${mb(tables - index)}; the database ${mb(Number(rows[0].total))} with the catalogue).\n`
+  })
 }
