@@ -29,6 +29,8 @@ export interface BuildOptions {
   log?: (line: string) => void
   // Called after the app is registered and before it is ready: test-only routes go here.
   setup?: (app: FastifyInstance) => void | Promise<void>
+  // With REDIS_URL: the rate limits count under khabar-rl:<this>, apart from other runs.
+  rateLimitNamespace?: string
 }
 
 export const ADMIN_KEY = 'khb_test-admin-key-0123456789abcdef'
@@ -52,7 +54,7 @@ export async function build (t: TestContext & Failing, env: Record<string, strin
     serverOptions.logger = { ...logger, stream: { write: (line: string) => { log(line) } } }
   }
   const fastify = Fastify(serverOptions)
-  await fastify.register(app, { khabar: compose(config, { clock: () => now.ms, views: options.views }) })
+  await fastify.register(app, { khabar: compose(config, { clock: () => now.ms, views: options.views }), rateLimitNamespace: options.rateLimitNamespace })
   await options.setup?.(fastify)
   await fastify.ready()
   t.teardown(async () => { await fastify.close() })
