@@ -15,6 +15,7 @@ import { RankingService } from './domain/views/ranking-service.ts'
 import { ImportService } from './domain/transfer/import-service.ts'
 import { ExportService } from './domain/transfer/export-service.ts'
 import { openSqliteStorage } from './storage/sqlite/index.ts'
+import { replicaUrls } from './config.ts'
 import { PublicCache } from './cache/public-cache.ts'
 
 export interface Services {
@@ -72,10 +73,18 @@ export function buildServices (storage: Storage, clock: Clock, config: Pick<Conf
   return { keys, slugs, categories, tags, media, articleQueries, articles, revisions, search, views, rankings, imports, exports }
 }
 
+// The storage the settings name, migrated: PostgreSQL at DATABASE_URL, else the SQLite
+// file. The PostgreSQL engine is loaded only when asked for.
+export async function openStorage (config: Pick<Config, 'DATABASE_PATH' | 'DATABASE_URL' | 'DATABASE_REPLICA_URLS'>): Promise<Storage> {
+  if (config.DATABASE_URL === undefined) return openSqliteStorage(config.DATABASE_PATH)
+  const { openPostgresStorage } = await import('./storage/postgres/index.ts')
+  return await openPostgresStorage(config.DATABASE_URL, replicaUrls(config))
+}
+
 // The one composition root, for the server and the CLI alike.
-export function compose (config: Config, options: ComposeOptions = {}): Khabar {
+export async function compose (config: Config, options: ComposeOptions = {}): Promise<Khabar> {
   const clock = options.clock ?? systemClock
-  const storage = openSqliteStorage(config.DATABASE_PATH)
+  const storage = await openStorage(config)
   const services = buildServices(storage, clock, config, options)
   const publicCache = new PublicCache({ changes: storage.changes, clock })
   let catchingUp: Promise<number> = Promise.resolve(0)

@@ -112,6 +112,22 @@ export function adminKeyProblem (key: string): string | undefined {
   return undefined
 }
 
+// A database URL fit for a log line or a message: the password is not shown.
+export function redactedUrl (url: string): string {
+  try {
+    const u = new URL(url)
+    if (u.password !== '') u.password = '***'
+    return u.toString()
+  } catch {
+    return 'postgres://(an unreadable URL)'
+  }
+}
+
+// Where the data is, in words: the PostgreSQL database or the SQLite file.
+export function databaseName (config: Pick<Config, 'DATABASE_PATH' | 'DATABASE_URL'>): string {
+  return config.DATABASE_URL === undefined ? config.DATABASE_PATH : `PostgreSQL ${redactedUrl(config.DATABASE_URL)}`
+}
+
 export function replicaUrls (config: Pick<Config, 'DATABASE_REPLICA_URLS'>): string[] {
   return config.DATABASE_REPLICA_URLS.split(',').map(s => s.trim()).filter(Boolean)
 }

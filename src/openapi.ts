@@ -8,7 +8,7 @@ import { compose } from './compose.ts'
 export async function generateOpenApi (): Promise<string> {
   const config = loadConfig({ DATABASE_PATH: ':memory:', LOG_LEVEL: 'silent' })
   const server = Fastify(fastifyOptions(config))
-  await server.register(app, { khabar: compose(config) })
+  await server.register(app, { khabar: await compose(config) })
   await server.ready()
   try {
     return JSON.stringify(server.swagger(), null, 2) + '\n'

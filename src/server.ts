@@ -22,7 +22,7 @@ export async function start (): Promise<void> {
     process.exit(1)
   }
   const server = Fastify(fastifyOptions(config, { isTTY: process.stdout.isTTY }))
-  const khabar = compose(config)
+  const khabar = await compose(config)
   await server.register(app, { khabar })
 
   closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {

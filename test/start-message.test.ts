@@ -33,6 +33,11 @@ test('an in-memory database is said to be one', async (t) => {
     'database: in memory (:memory:), gone when the server stops')
 })
 
+test('a PostgreSQL database is named by its URL, without the password', async (t) => {
+  t.equal(startMessages({ config: { ...config, DATABASE_URL: 'postgres://khabar:s3cret@db.internal:5432/news' }, address: 'http://127.0.0.1:3000', hasAdmin: true, cwd: '/' })[0],
+    'database: PostgreSQL postgres://khabar:***@db.internal:5432/news')
+})
+
 test('the command the hint gives is one the khabar command takes', async (t) => {
   const [npx, khabar, ...argv] = CREATE_ADMIN.split(' ')
   t.same([npx, khabar], ['npx', 'khabar'])

@@ -16,7 +16,7 @@ export interface Io {
 // migrated; REVISIONS_KEEP and every other setting applied), and closes it once fn
 // has settled.
 export async function withKhabar<T> (config: Config, fn: (khabar: Khabar) => Promise<T>): Promise<T> {
-  const khabar = compose(config)
+  const khabar = await compose(config)
   try {
     return await fn(khabar)
   } finally {

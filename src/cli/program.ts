@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander'
-import { loadConfig, type Config } from '../config.ts'
+import { databaseName, loadConfig, type Config } from '../config.ts'
 import { ROLES, type Role } from '../domain/enums.ts'
 import { withKhabar, type Io } from './io.ts'
 import { addTransferCommands } from './transfer.ts'
@@ -39,7 +39,7 @@ export function buildProgram (io: Io): Command {
     .action(async () => {
       const c = config()
       await withKhabar(c, async () => undefined)
-      io.out(`Database ${c.DATABASE_PATH} is up to date.`)
+      io.out(`Database ${databaseName(c)} is up to date.`)
     })
 
   const keys = program.command('keys').description('manage API keys')

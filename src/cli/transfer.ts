@@ -3,7 +3,7 @@ import { Readable, Transform, type Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { type Command, InvalidArgumentError } from 'commander'
 import { SingleBar } from 'cli-progress'
-import type { Config } from '../config.ts'
+import { redactedUrl, type Config } from '../config.ts'
 import { backupDatabase, restoreDatabase } from '../storage/sqlite/maintenance.ts'
 import type { ImportResult } from '../domain/shapes/transfer.ts'
 import { withKhabar, type Io } from './io.ts'
@@ -160,6 +160,7 @@ export function addTransferCommands (program: Command, io: Io, config: () => Con
     .argument('<file>', 'where to write the copy (replaced if it exists)')
     .action(async (file: string) => {
       const c = config()
+      if (c.DATABASE_URL !== undefined) throw new Error(onPostgres('backup', `pg_dump --format=custom --file=${quoteArg(file)} ${quoteArg(redactedUrl(c.DATABASE_URL))}`))
       const pages = await backupDatabase(c.DATABASE_PATH, file)
       io.out(`Backed up ${c.DATABASE_PATH} to ${file} (${pages} pages).`)
     })
@@ -169,9 +170,21 @@ export function addTransferCommands (program: Command, io: Io, config: () => Con
     .argument('<file>', 'a file written by khabar backup')
     .action(async (file: string) => {
       const c = config()
+      if (c.DATABASE_URL !== undefined) {
+        throw new Error(onPostgres('restore', `pg_restore --clean --if-exists --dbname=${quoteArg(redactedUrl(c.DATABASE_URL))} ${quoteArg(file)}, then khabar migrate`))
+      }
       await restoreDatabase(file, c.DATABASE_PATH)
       // An older backup is brought up to the current schema now, not at the next start.
       await withKhabar(c, async () => undefined)
       io.out(`Restored ${file} into ${c.DATABASE_PATH}.`)
     })
 }
+
+// khabar backup and restore copy the SQLite file; a PostgreSQL database has its own tools,
+// which also know its roles, its replication and a live server's consistency.
+function onPostgres (command: string, instead: string): string {
+  return `khabar ${command} works on the SQLite file, and this khabar keeps its data in PostgreSQL (DATABASE_URL). ` +
+    `Use PostgreSQL's own tools instead: ${instead}`
+}
+
+const quoteArg = (s: string): string => /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", "'\\''")}'`

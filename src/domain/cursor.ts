@@ -14,7 +14,7 @@ export function encodeCursor (sort: string, value: CursorValue, id: number): str
 const VALUE_CHECKS = {
   number: (v: unknown) => Number.isSafeInteger(v),
   float: (v: unknown) => Number.isFinite(v),
-  string: (v: unknown) => typeof v === 'string'
+  string: (v: unknown) => typeof v === 'string' && !v.includes('\u0000')
 }
 
 export function decodeCursor (cursor: string, sort: string, valueType: keyof typeof VALUE_CHECKS = 'number'): { value: CursorValue, id: number } {

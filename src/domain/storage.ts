@@ -41,6 +41,9 @@ export interface Storage {
   imports: ImportStore
   exports: ExportStore
   changes: ChangeFeed
+  // Engines with read replicas: runs `rest` (the rest of a request) so that its reads
+  // outside transactions may be answered by a replica.
+  replicaReads?: (rest: () => void) => void
   // Throws when the database does not answer.
   ping: () => Promise<void>
   close: () => Promise<void>

@@ -32,6 +32,9 @@ export interface AppOptions {
   // khabar as src/compose.ts built it; the app starts its background work once ready
   // and closes it with itself.
   khabar: Khabar
+  // With REDIS_URL, a namespace for the rate limits' counts under khabar-rl: (see
+  // plugins/rate-limit.ts); not a setting: tests give each run its own.
+  rateLimitNamespace?: string
 }
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
@@ -48,7 +51,7 @@ async function app (fastify: FastifyInstance, opts: AppOptions): Promise<void> {
   await fastify.register(cors, { config })
   await fastify.register(compress)
   await fastify.register(underPressure, { config })
-  await fastify.register(rateLimit, { config })
+  await fastify.register(rateLimit, { config, namespace: opts.rateLimitNamespace })
   await fastify.register(requestLimits)
   await fastify.register(khabar, { khabar: opts.khabar })
   await fastify.register(auth)

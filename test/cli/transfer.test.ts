@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { PassThrough, Readable } from 'node:stream'
 import { test } from 'tap'
 import Database from 'better-sqlite3'
-import { build, bearer, listen, type TestApp } from '../helper.ts'
+import { build, bearer, ENGINE, listen, type TestApp } from '../helper.ts'
 import { createArticle } from '../factories.ts'
 import { cli } from '../support/cli.ts'
 
@@ -29,6 +29,9 @@ function collector (): { stream: PassThrough, text: () => string } {
   stream.on('data', (c: Buffer) => chunks.push(c))
   return { stream, text: () => Buffer.concat(chunks).toString() }
 }
+
+// backup and restore copy the SQLite file; on PostgreSQL they refuse and name pg_dump (below).
+const SQLITE_FILE = 'SQLite only: backup and restore copy the database file'
 
 const origin = async (app: TestApp): Promise<string> => `http://127.0.0.1:${await listen(app)}`
 
@@ -155,7 +158,7 @@ test('a server that answers with something other than a problem is reported as i
   t.match((await run(['export', '--url', base, '--key', 'k'], { stdout: collector().stream })).err.join('\n'), /answered 503: \{\}/)
 })
 
-test('khabar backup copies the live database while it is written to', async (t) => {
+test('khabar backup copies the live database while it is written to', { skip: ENGINE === 'postgres' && SQLITE_FILE }, async (t) => {
   const { run, dir, dbPath } = cli(t)
   const app = await build(t, { DATABASE_PATH: dbPath })
   // Big enough for the copy to take more than one step.
@@ -186,7 +189,7 @@ test('khabar backup copies the live database while it is written to', async (t) 
   t.match(missing.err.join('\n'), /There is no database at/)
 })
 
-test('khabar restore is refused while the server holds the database, and works once it stopped', async (t) => {
+test('khabar restore is refused while the server holds the database, and works once it stopped', { skip: ENGINE === 'postgres' && SQLITE_FILE }, async (t) => {
   const { run, dir, dbPath } = cli(t)
   const app = await build(t, { DATABASE_PATH: dbPath })
   const kept = await createArticle(app, { title: 'قبل النسخة الاحتياطية' })
@@ -215,7 +218,7 @@ test('khabar restore is refused while the server holds the database, and works o
   t.same(copy.prepare('SELECT title FROM articles').pluck().all(), [kept.title])
 })
 
-test('khabar restore refuses what is not a khabar backup', async (t) => {
+test('khabar restore refuses what is not a khabar backup', { skip: ENGINE === 'postgres' && SQLITE_FILE }, async (t) => {
   const { run, dir, dbPath } = cli(t)
   const text = join(dir, 'notes.txt')
   writeFileSync(text, 'not a database at all, just some text that is long enough to be read as a header')
@@ -235,6 +238,20 @@ test('khabar restore refuses what is not a khabar backup', async (t) => {
   t.equal(res.code, 1)
   t.match(res.err.join('\n'), /file is not a database/)
   t.equal(readFileSync(dbPath, 'utf8'), readFileSync(text, 'utf8'))
+})
+
+test('on PostgreSQL, backup and restore say that pg_dump and pg_restore are the tools, and change nothing', { skip: ENGINE === 'sqlite' && 'PostgreSQL only' }, async (t) => {
+  const { run, dir } = cli(t)
+  t.equal((await run(['import', '-'], { stdin: Readable.from([line(1)]) })).code, 0)
+  const file = join(dir, 'khabar backup.dump')
+  const backup = await run(['backup', file])
+  t.equal(backup.code, 1, 'backup exits non-zero')
+  t.match(backup.err.join('\n'), /works on the SQLite file.*PostgreSQL \(DATABASE_URL\).*pg_dump --format=custom --file='[^']*khabar backup\.dump' '?postgres:\/\//s)
+  t.match((await run(['backup', '/var/backups/khabar.dump'])).err.join('\n'), /--file=\/var\/backups\/khabar\.dump /, 'a plain path needs no quotes')
+  const restore = await run(['restore', file])
+  t.equal(restore.code, 1, 'restore exits non-zero')
+  t.match(restore.err.join('\n'), /pg_restore --clean --if-exists --dbname='?postgres:\/\/\S+ '[^']*khabar backup\.dump', then khabar migrate/)
+  t.same((await run(['export'], { stdout: collector().stream })).code, 0, 'the database is as it was')
 })
 
 test('khabar import keeps REVISIONS_KEEP revisions per article, as the server does', async (t) => {

@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { runCli, type Io } from '../../src/cli/program.ts'
 import { tempDir, type TestContext } from './temp-dir.ts'
+import { databaseEnv } from './engine.ts'
 
 export interface CliRun { code: number, out: string[], err: string[] }
 
@@ -21,7 +22,8 @@ export function cli (t: TestContext): Cli {
     run: async (argv, extra = {}) => {
       const out: string[] = []
       const err: string[] = []
-      const code = await runCli(argv, { out: l => out.push(l), err: l => err.push(l), env: { DATABASE_PATH: dbPath }, ...extra })
+      // On PostgreSQL, the schema build() makes for the same path (test/support/engine.ts).
+      const code = await runCli(argv, { out: l => out.push(l), err: l => err.push(l), env: await databaseEnv(dbPath), ...extra })
       return { code, out, err }
     }
   }

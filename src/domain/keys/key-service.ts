@@ -31,7 +31,15 @@ export class KeyService {
     const hash = hashKey(key)
     const existing = await this.deps.store.byHash(hash)
     if (existing !== undefined) return toApi(await this.deps.store.reinstateAdmin(existing.id))
-    return toApi(await this.deps.store.insert({ name: 'KHABAR_ADMIN_KEY', role: 'admin', hash, prefix: key.slice(0, 10), createdAt: this.deps.clock() }))
+    try {
+      return toApi(await this.deps.store.insert({ name: 'KHABAR_ADMIN_KEY', role: 'admin', hash, prefix: key.slice(0, 10), createdAt: this.deps.clock() }))
+    } catch (err) {
+      // Several processes starting at once on one database (PostgreSQL): another made it
+      // between the lookup and the insert, and the unique hash refused this one.
+      const made = await this.deps.store.byHash(hash)
+      if (made === undefined) throw err
+      return toApi(await this.deps.store.reinstateAdmin(made.id))
+    }
   }
 
   async list (): Promise<ApiKey[]> {

@@ -3,6 +3,7 @@ import { ArticleImportSchema, type ArticleImport, type ImportMediaItem, type Imp
 import type { ArticleInput } from '../shapes/articles.ts'
 import type { MediaAttach } from '../shapes/media.ts'
 import { compileShape } from '../shapes/validate.ts'
+import { NUL_MESSAGE, nulPath } from '../shapes/nul.ts'
 import type { Storage } from '../storage.ts'
 import { Conflict, DomainError, Invalid, invalid, nestedIn } from '../errors.ts'
 import { canonicalMediaUrl, parseMediaUrl } from '../media/providers.ts'
@@ -26,7 +27,8 @@ export interface ImportOptions {
   // Committed articles are indexed for search once this many are waiting, and at the end.
   indexEvery?: number
   // Called after each batch with the lines read so far.
-  onBatch?: (linesRead: number, result: ImportResult) => void
+  // Awaited: the next batch waits for it.
+  onBatch?: (linesRead: number, result: ImportResult) => void | Promise<void>
 }
 
 // A batch holds the event loop while it is written: at about 0.5 ms an article on a
@@ -94,7 +96,7 @@ export class ImportService {
         await this.deps.search.indexPending(toIndex)
         toIndex.clear()
       }
-      opts.onBatch?.(linesRead, result)
+      await opts.onBatch?.(linesRead, result)
     }
     try {
       for await (const raw of ndjsonLines(source, opts.maxLineBytes)) {
@@ -139,6 +141,8 @@ export class ImportService {
     } catch (err) {
       return { errors: [{ path: '', message: `is not JSON: ${(err as Error).message}` }] }
     }
+    const nul = nulPath(data)
+    if (nul !== undefined) return { errors: [{ path: nul, message: NUL_MESSAGE }] }
     const checked = this.validate(data)
     return 'value' in checked ? { input: checked.value } : checked
   }

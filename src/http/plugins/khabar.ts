@@ -21,6 +21,16 @@ export default fp(async function khabar (app: FastifyInstance, opts: { khabar: K
   app.addHook('onReady', async () => { built.startBackground(app.log) })
   app.addHook('onClose', async () => { await built.close() })
   if (built.config.KHABAR_ADMIN_KEY !== undefined) await built.services.keys.ensureAdmin(built.config.KHABAR_ADMIN_KEY)
+  // With read replicas, a read without a key (what the public cache serves, and what may lag
+  // the primary by a replica's delay) is answered from a replica; a request with a key, and
+  // every write, from the primary.
+  const replicaReads = built.storage.replicaReads
+  if (replicaReads !== undefined) {
+    app.addHook('onRequest', (request, _reply, done) => {
+      if ((request.method === 'GET' || request.method === 'HEAD') && request.headers.authorization === undefined) replicaReads(done)
+      else done()
+    })
+  }
   app.decorate('khabar', built)
   app.decorate('config', built.config)
   app.decorate('clock', built.clock)

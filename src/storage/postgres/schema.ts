@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import type { ArticleRow, CategoryRow, KeyRow, MediaRow, TagRow } from '../../domain/rows.ts'
 import { ARTICLE_STATUSES, MEDIA_KINDS, MEDIA_PROVIDERS, MEDIA_ROLES, ROLES, SLUG_KINDS } from '../../domain/enums.ts'
-import { pgTable, integer, bigint, boolean, text, index, uniqueIndex, primaryKey, customType, type AnyPgColumn } from 'drizzle-orm/pg-core'
+import { pgTable, bigint, boolean, text, index, uniqueIndex, primaryKey, customType, type AnyPgColumn } from 'drizzle-orm/pg-core'
 
 // The PostgreSQL shape of the database: the same tables, columns (same SQL names), keys and
 // indexes as src/storage/sqlite/schema.ts, which test/storage/schema-drift.test.ts keeps
@@ -16,17 +16,20 @@ const tsvector = customType<{ data: string, driverData: string }>({
 
 // A millisecond time (or count) in a bigint column, as a JS number.
 const ms = (name: string) => bigint(name, { mode: 'number' })
+// Every other integer too: SQLite's are 64-bit, and the API takes ids and sizes up to
+// 2^53 - 1, which PostgreSQL's 32-bit integer would refuse (an error, not a 404).
+const int = (name: string) => bigint(name, { mode: 'number' })
 
 // What the public can see: the condition of the partial indexes, as in SQLite.
 const PUBLIC = sql`status = 'published' and deleted_at is null`
 
 export const categories = pgTable('categories', {
-  id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+  id: int('id').primaryKey().generatedByDefaultAsIdentity(),
   slug: text('slug').notNull(),
   name: text('name').notNull(),
   description: text('description'),
-  parentId: integer('parent_id').references((): AnyPgColumn => categories.id, { onDelete: 'restrict' }),
-  position: integer('position').notNull().default(0),
+  parentId: int('parent_id').references((): AnyPgColumn => categories.id, { onDelete: 'restrict' }),
+  position: int('position').notNull().default(0),
   createdAt: ms('created_at').notNull(),
   updatedAt: ms('updated_at').notNull()
 }, (t) => [
@@ -35,7 +38,7 @@ export const categories = pgTable('categories', {
 ])
 
 export const tags = pgTable('tags', {
-  id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+  id: int('id').primaryKey().generatedByDefaultAsIdentity(),
   slug: text('slug').notNull(),
   name: text('name').notNull(),
   createdAt: ms('created_at').notNull(),
@@ -46,7 +49,7 @@ export const tags = pgTable('tags', {
 ])
 
 export const articles = pgTable('articles', {
-  id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+  id: int('id').primaryKey().generatedByDefaultAsIdentity(),
   slug: text('slug').notNull(),
   title: text('title').notNull(),
   subtitle: text('subtitle'),
@@ -59,17 +62,17 @@ export const articles = pgTable('articles', {
   updatedAt: ms('updated_at').notNull(),
   // Set when the article is in the trash; null otherwise.
   deletedAt: ms('deleted_at'),
-  categoryId: integer('category_id').references(() => categories.id, { onDelete: 'restrict' }),
+  categoryId: int('category_id').references(() => categories.id, { onDelete: 'restrict' }),
   author: text('author'),
   sourceName: text('source_name'),
   sourceUrl: text('source_url'),
   breaking: boolean('breaking').notNull().default(false),
   hasVideo: boolean('has_video').notNull().default(false),
-  readingTimeMinutes: integer('reading_time_minutes').notNull().default(0),
+  readingTimeMinutes: int('reading_time_minutes').notNull().default(0),
   views: bigint('views', { mode: 'number' }).notNull().default(0),
   commentCount: bigint('comment_count', { mode: 'number' }).notNull().default(0),
   externalId: text('external_id'),
-  version: integer('version').notNull().default(1)
+  version: int('version').notNull().default(1)
 }, (t) => [
   uniqueIndex('articles_slug_unique').on(t.slug),
   uniqueIndex('articles_external_id_unique').on(t.externalId),
@@ -82,16 +85,16 @@ export const articles = pgTable('articles', {
 ])
 
 export const articleTags = pgTable('article_tags', {
-  articleId: integer('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),
-  tagId: integer('tag_id').notNull().references(() => tags.id, { onDelete: 'cascade' }),
-  position: integer('position').notNull().default(0)
+  articleId: int('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),
+  tagId: int('tag_id').notNull().references(() => tags.id, { onDelete: 'cascade' }),
+  position: int('position').notNull().default(0)
 }, (t) => [
   primaryKey({ columns: [t.articleId, t.tagId] }),
   index('article_tags_tag_idx').on(t.tagId, t.articleId)
 ])
 
 export const media = pgTable('media', {
-  id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+  id: int('id').primaryKey().generatedByDefaultAsIdentity(),
   url: text('url').notNull(),
   // Null for old SQLite rows until their start-up backfill; kept nullable here so both
   // engines hand the domain the same MediaRow.
@@ -104,9 +107,9 @@ export const media = pgTable('media', {
   alt: text('alt'),
   credit: text('credit'),
   thumbnailUrl: text('thumbnail_url'),
-  durationSeconds: integer('duration_seconds'),
-  width: integer('width'),
-  height: integer('height'),
+  durationSeconds: int('duration_seconds'),
+  width: int('width'),
+  height: int('height'),
   createdAt: ms('created_at').notNull(),
   updatedAt: ms('updated_at').notNull()
 }, (t) => [
@@ -117,17 +120,17 @@ export const media = pgTable('media', {
 ])
 
 export const articleMedia = pgTable('article_media', {
-  articleId: integer('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),
-  mediaId: integer('media_id').notNull().references(() => media.id, { onDelete: 'cascade' }),
+  articleId: int('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),
+  mediaId: int('media_id').notNull().references(() => media.id, { onDelete: 'cascade' }),
   role: text('role', { enum: MEDIA_ROLES }).notNull(),
-  position: integer('position').notNull().default(0)
+  position: int('position').notNull().default(0)
 }, (t) => [
   primaryKey({ columns: [t.articleId, t.mediaId] }),
   index('article_media_media_idx').on(t.mediaId)
 ])
 
 export const apiKeys = pgTable('api_keys', {
-  id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+  id: int('id').primaryKey().generatedByDefaultAsIdentity(),
   name: text('name').notNull(),
   role: text('role', { enum: ROLES }).notNull(),
   // sha256 of the key; the key itself is never stored.
@@ -154,8 +157,8 @@ export const ROWS_MATCH: [
 
 // Views per article per UTC day (day = days since the epoch).
 export const articleViewsDaily = pgTable('article_views_daily', {
-  articleId: integer('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),
-  day: integer('day').notNull(),
+  articleId: int('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),
+  day: int('day').notNull(),
   views: bigint('views', { mode: 'number' }).notNull().default(0)
 }, (t) => [
   primaryKey({ columns: [t.articleId, t.day] }),
@@ -164,14 +167,14 @@ export const articleViewsDaily = pgTable('article_views_daily', {
 
 // Earlier versions of articles, whole, as the input that would recreate them (JSON).
 export const articleRevisions = pgTable('article_revisions', {
-  id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
-  articleId: integer('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),
+  id: int('id').primaryKey().generatedByDefaultAsIdentity(),
+  articleId: int('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),
   // The version the article had in this state.
-  version: integer('version').notNull(),
+  version: int('version').notNull(),
   snapshot: text('snapshot').notNull(),
   // When the article was changed away from this state, and by which key.
   createdAt: ms('created_at').notNull(),
-  keyId: integer('key_id')
+  keyId: int('key_id')
 }, (t) => [
   uniqueIndex('article_revisions_article_version_unique').on(t.articleId, t.version)
 ])
@@ -180,7 +183,7 @@ export const articleRevisions = pgTable('article_revisions', {
 export const slugHistory = pgTable('slug_history', {
   kind: text('kind', { enum: SLUG_KINDS }).notNull(),
   slug: text('slug').notNull(),
-  targetId: integer('target_id').notNull(),
+  targetId: int('target_id').notNull(),
   createdAt: ms('created_at').notNull()
 }, (t) => [
   primaryKey({ columns: [t.kind, t.slug] }),
@@ -190,10 +193,10 @@ export const slugHistory = pgTable('slug_history', {
 // What the last import wrote into an article. The row goes when the article's version
 // moves (trigger khabar_import_state_forget, migrations/postgres/0001_triggers.sql).
 export const importState = pgTable('import_state', {
-  articleId: integer('article_id').primaryKey().references(() => articles.id, { onDelete: 'cascade' }),
+  articleId: int('article_id').primaryKey().references(() => articles.id, { onDelete: 'cascade' }),
   lineHash: text('line_hash').notNull(),
-  version: integer('version').notNull(),
-  epoch: integer('epoch').notNull()
+  version: int('version').notNull(),
+  epoch: int('epoch').notNull()
 }, (t) => [
   index('import_state_line_hash_idx').on(t.lineHash)
 ])
@@ -201,8 +204,8 @@ export const importState = pgTable('import_state', {
 // One row (inserted by 0001_triggers.sql): a counter that statement triggers move on every
 // change or deletion of categories, tags or media.
 export const catalogEpoch = pgTable('catalog_epoch', {
-  id: integer('id').primaryKey(),
-  value: integer('value').notNull()
+  id: int('id').primaryKey(),
+  value: int('value').notNull()
 })
 
 // Full-text search. SQLite keeps it in hand-written FTS5 tables (articles_fts,
@@ -210,8 +213,8 @@ export const catalogEpoch = pgTable('catalog_epoch', {
 // here it is one ordinary table: the application's normalised tokens as tsvectors, the
 // whole text and the title alone (suggest and related), and the version indexed.
 export const searchIndex = pgTable('search_index', {
-  articleId: integer('article_id').primaryKey().references(() => articles.id, { onDelete: 'cascade' }),
-  version: integer('version').notNull(),
+  articleId: int('article_id').primaryKey().references(() => articles.id, { onDelete: 'cascade' }),
+  version: int('version').notNull(),
   document: tsvector('document').notNull(),
   title: tsvector('title').notNull()
 }, (t) => [

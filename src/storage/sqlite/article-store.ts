@@ -1,9 +1,8 @@
 import type Database from 'better-sqlite3'
 import type { ArticleFilter, ArticleListSpec, ArticleStore, ListedArticle } from '../../domain/articles/article-store.ts'
-import type { ArticleSort } from '../../domain/enums.ts'
 import type { ArticleColumns, ArticleRow, ArticleSummaryRow, ArticleVisibility } from '../../domain/rows.ts'
 import type { Connection } from './database.ts'
-import { PUBLIC_VISIBLE_SQL } from './visibility.ts'
+import { ARTICLE_COLUMN, EDITOR_STATUS_SQL, keyset, namesByArticle, PUBLIC_VISIBLE_SQL } from '../sql.ts'
 
 // The columns every read selects, named as the domain names them.
 export const SUMMARY_COLUMNS = `a.id, a.slug, a.title, a.subtitle, a.excerpt, a.lang, a.status,
@@ -23,52 +22,11 @@ export function rowOf<T extends { breaking: unknown, hasVideo: unknown }> (row: 
 const rowOrUndefined = <T extends { breaking: unknown, hasVideo: unknown }>(row: T | undefined): T | undefined =>
   row === undefined ? undefined : rowOf(row)
 
-// The article columns by the domain's names, for writes.
-const COLUMN: Record<keyof ArticleColumns, string> = {
-  slug: 'slug',
-  title: 'title',
-  subtitle: 'subtitle',
-  excerpt: 'excerpt',
-  body: 'body',
-  lang: 'lang',
-  status: 'status',
-  publishedAt: 'published_at',
-  createdAt: 'created_at',
-  updatedAt: 'updated_at',
-  deletedAt: 'deleted_at',
-  categoryId: 'category_id',
-  author: 'author',
-  sourceName: 'source_name',
-  sourceUrl: 'source_url',
-  breaking: 'breaking',
-  readingTimeMinutes: 'reading_time_minutes',
-  commentCount: 'comment_count',
-  externalId: 'external_id',
-  version: 'version'
-}
-
 // The one INSERT of an article row, named parameters as the domain names the columns.
 export const INSERT_ARTICLE_SQL = `INSERT INTO articles (slug, title, subtitle, excerpt, body, lang, status, published_at,
     created_at, updated_at, category_id, author, source_name, source_url, breaking, reading_time_minutes, comment_count, external_id)
   VALUES (@slug, @title, @subtitle, @excerpt, @body, @lang, @status, @publishedAt,
     @createdAt, @updatedAt, @categoryId, @author, @sourceName, @sourceUrl, @breaking, @readingTimeMinutes, @commentCount, @externalId)`
-
-const SORT_COLUMN: Record<ArticleSort, { expr: string, editorExpr: string, desc: boolean }> = {
-  '-publishedAt': { expr: 'a.published_at', editorExpr: 'coalesce(a.published_at, 0)', desc: true },
-  publishedAt: { expr: 'a.published_at', editorExpr: 'coalesce(a.published_at, 0)', desc: false },
-  '-updatedAt': { expr: 'a.updated_at', editorExpr: 'a.updated_at', desc: true },
-  '-views': { expr: 'a.views', editorExpr: 'a.views', desc: true }
-}
-
-const EDITOR_STATUS_SQL: Record<string, string> = {
-  default: 'a.deleted_at IS NULL',
-  draft: "a.status = 'draft' AND a.deleted_at IS NULL",
-  published: PUBLIC_VISIBLE_SQL,
-  scheduled: "a.status = 'published' AND a.deleted_at IS NULL AND a.published_at > @now",
-  archived: "a.status = 'archived' AND a.deleted_at IS NULL",
-  trashed: 'a.deleted_at IS NOT NULL',
-  all: '1'
-}
 
 export interface FilterSql {
   // SQL conditions on `a` (articles), ANDed.
@@ -168,26 +126,13 @@ export function sqliteArticleStore ({ sqlite }: Connection): ArticleStore {
     summaries: async (ids) => summaries.all(JSON.stringify(ids)).map(rowOf),
     tagsOf: async (id) => tagsOfOne.all(id),
     tagsFor: async (ids) => {
-      const out = new Map<number, string[]>()
-      if (ids.length === 0) return out
-      for (const { articleId, name } of tagsOfMany.all(JSON.stringify(ids))) {
-        const list = out.get(articleId)
-        if (list === undefined) out.set(articleId, [name])
-        else list.push(name)
-      }
-      return out
+      if (ids.length === 0) return new Map()
+      return namesByArticle(tagsOfMany.all(JSON.stringify(ids)))
     },
     list: async (spec) => {
       const w = where(spec)
-      const order = SORT_COLUMN[spec.sort]
-      const expr = spec.audience === 'editor' ? order.editorExpr : order.expr
       const params: Record<string, unknown> = { ...w.params, limit: spec.limit }
-      if (spec.after !== undefined) {
-        w.where.push(`(${expr}, a.id) ${order.desc ? '<' : '>'} (@afterValue, @afterId)`)
-        params.afterValue = spec.after.value
-        params.afterId = spec.after.id
-      }
-      const dir = order.desc ? 'DESC' : 'ASC'
+      const { expr, dir } = keyset(spec, w.where, params)
       const shape = `${w.shape}:${spec.sort}:${spec.withBody ? 'b' : ''}:${spec.after === undefined ? '' : 'cur'}`
       const stmt = statements.get(shape, () => `SELECT ${spec.withBody ? FULL_COLUMNS : SUMMARY_COLUMNS}, ${expr} AS sortValue FROM articles a
         WHERE ${w.where.join(' AND ')} ORDER BY ${expr} ${dir}, a.id ${dir} LIMIT @limit`)
@@ -203,7 +148,7 @@ export function sqliteArticleStore ({ sqlite }: Connection): ArticleStore {
     update: async (id, set) => {
       const names = Object.keys(set) as Array<keyof ArticleColumns>
       const stmt = statements.get(`update:${names.join(',')}`, () =>
-        `UPDATE articles SET ${names.map(n => `${COLUMN[n]} = @${n}`).join(', ')} WHERE id = @id`)
+        `UPDATE articles SET ${names.map(n => `${ARTICLE_COLUMN[n]} = @${n}`).join(', ')} WHERE id = @id`)
       stmt.run({ ...set, ...('breaking' in set ? { breaking: set.breaking === true ? 1 : 0 } : {}), id })
     },
     delete: async (id) => remove.run(id).changes === 1,

@@ -3,7 +3,7 @@ import type { CategoryRef } from '../../domain/shapes/articles.ts'
 import type { CategoryStore } from '../../domain/taxonomy/category-store.ts'
 import type { Connection } from './database.ts'
 import { articles, categories } from './schema.ts'
-import { PUBLIC_VISIBLE_SQL } from './visibility.ts'
+import { PUBLIC_VISIBLE_SQL } from '../sql.ts'
 
 export function sqliteCategoryStore ({ db, sqlite }: Connection): CategoryStore {
   // Prepared once: an import looks a category up on every line.

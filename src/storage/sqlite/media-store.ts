@@ -4,7 +4,7 @@ import type { Attachment, MediaRow } from '../../domain/rows.ts'
 import type { MediaRole } from '../../domain/enums.ts'
 import type { Connection } from './database.ts'
 import { media } from './schema.ts'
-import { HAS_VIDEO_SQL } from './visibility.ts'
+import { HAS_VIDEO_SQL } from '../sql.ts'
 
 type ListParams = Omit<Required<MediaFilter>, 'publicOnly' | 'kind' | 'provider' | 'article' | 'beforeId'> &
   { kind: string | null, provider: string | null, article: number | null, beforeId: number | null, editor: number }

@@ -3,7 +3,7 @@ import { RECENCY_HALF_MS, RELEVANCE_WINDOW, TITLE_WEIGHT } from '../../domain/se
 import { ftsMatch } from '../../text/search-text.ts'
 import type { Connection } from './database.ts'
 import { filterSql, StatementCache } from './article-store.ts'
-import { PUBLIC_VISIBLE_SQL } from './visibility.ts'
+import { PUBLIC_VISIBLE_SQL } from '../sql.ts'
 
 // FTS5's bm25 is negative, lower is better; blended with recency: a.published_at is
 // in ms, as @now.

@@ -3,7 +3,7 @@ import type { CountedTag, TagStore } from '../../domain/taxonomy/tag-store.ts'
 import type { TagRow } from '../../domain/rows.ts'
 import type { Connection } from './database.ts'
 import { tags } from './schema.ts'
-import { PUBLIC_VISIBLE_SQL } from './visibility.ts'
+import { PUBLIC_VISIBLE_SQL } from '../sql.ts'
 
 const COUNT_SQL = `(SELECT count(*) FROM article_tags at JOIN articles a ON a.id = at.article_id
   WHERE at.tag_id = t.id AND ${PUBLIC_VISIBLE_SQL})`

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3'
+import { RANKED } from '../sql.ts'
 import type { RankedKind, RankingSpec, RankingStore, ViewStore } from '../../domain/views/view-store.ts'
 import type { Connection } from './database.ts'
-import { PUBLIC_VISIBLE_SQL } from './visibility.ts'
+import { PUBLIC_VISIBLE_SQL } from '../sql.ts'
 
 export function sqliteViewStore ({ sqlite }: Connection): ViewStore {
   const addTotal = sqlite.prepare<[number, number]>('UPDATE articles SET views = views + ? WHERE id = ?')
@@ -25,23 +26,6 @@ const WINDOW_VIEWS = `SELECT article_id, round(sum(CASE WHEN day = @today THEN v
   FROM article_views_daily WHERE day >= @fromDay GROUP BY article_id`
 
 const CATEGORY_FILTER = 'a.category_id IN (SELECT value FROM json_each(@categories))'
-
-// What each ranking selects, joins and groups by; $views is the window's views.
-const RANKED: Record<RankedKind, { select: string, join: string, group: string, id: string }> = {
-  articles: { select: 'a.id, $views AS views', join: '', group: '', id: 'a.id' },
-  tags: {
-    select: 't.id, t.slug, t.name, sum($views) AS views',
-    join: 'JOIN article_tags at ON at.article_id = a.id JOIN tags t ON t.id = at.tag_id',
-    group: 'GROUP BY t.id',
-    id: 't.id'
-  },
-  categories: {
-    select: 'c.id, c.slug, c.name, c.parent_id AS parentId, sum($views) AS views',
-    join: 'JOIN categories c ON c.id = a.category_id',
-    group: 'GROUP BY c.id',
-    id: 'c.id'
-  }
-}
 
 export function sqliteRankingStore ({ sqlite }: Connection): RankingStore {
   const stmts = new Map<string, Database.Statement>()

@@ -1,11 +1,11 @@
 import { test } from 'tap'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { build, type TestApp, sqliteOf } from '../../helper.ts'
+import { build, dbRows, dbValue, SEARCH_INDEX, type TestApp } from '../../helper.ts'
 import { createArticle } from '../../factories.ts'
 import type { PendingIndex } from '../../../src/domain/search/search-service.ts'
 import { RELEVANCE_WINDOW } from '../../../src/domain/search/relevance.ts'
 
-const indexed = (app: TestApp): number => sqliteOf(app).prepare('SELECT count(*) FROM search_indexed').pluck().get() as number
+const indexed = async (app: TestApp): Promise<number> => await dbValue(app, `SELECT count(*) FROM ${SEARCH_INDEX.marks}`)
 const line = (n: number): string => JSON.stringify({ externalId: `x-${n}`, title: `خبر رقم ${n} من دمشق`, body: `<p>نص ${n}</p>`, status: 'published' })
 
 test('an import indexes its articles a batch of batches at a time, and all of them when it ends', async (t) => {
@@ -15,12 +15,12 @@ test('an import indexes its articles a batch of batches at a time, and all of th
   const result = await importer.run([[1, 2, 3, 4, 5].map(line).join('\n')], {
     batchLines: 2,
     indexEvery: 3,
-    onBatch: lines => seen.push([lines, indexed(app)])
+    onBatch: async lines => { seen.push([lines, await indexed(app)]) }
   })
   t.equal(result.created, 5)
   // Two in the first batch wait; four after the second are past 3 and go in; the fifth at the end.
   t.same(seen, [[2, 0], [4, 4], [5, 4]])
-  t.equal(indexed(app), 5)
+  t.equal(await indexed(app), 5)
   const hits = (await app.inject(`/v1/search?q=${encodeURIComponent('دمشق')}&limit=10`)).json().data
   t.equal(hits.length, 5, 'every imported article is found once the import has answered')
 })
@@ -33,7 +33,7 @@ test('an import that stops half way still indexes what it committed', async (t) 
     throw new Error('the client went away')
   }
   await t.rejects(importer.run(cut(), { batchLines: 2, indexEvery: 100 }), /went away/)
-  t.equal(indexed(app), 2, 'the committed batch is indexed; the line after it was never committed')
+  t.equal(await indexed(app), 2, 'the committed batch is indexed; the line after it was never committed')
 })
 
 test('collected indexing skips an article whose creation was rolled back', async (t) => {
@@ -45,29 +45,28 @@ test('collected indexing skips an article whose creation was rolled back', async
   await articles.update(kept.id, { title: 'خبر باق بعنوان جديد' }, undefined, { index: pending })
   t.same([...pending.keys()], [987654, kept.id], 'a change of the text is collected, not indexed')
   await search.indexPending(pending)
-  t.equal(sqliteOf(app).prepare('SELECT count(*) FROM articles_fts WHERE rowid = 987654').pluck().get(), 0)
-  t.equal(sqliteOf(app).prepare('SELECT count(*) FROM search_indexed WHERE article_id = 987654').pluck().get(), 0)
-  t.equal(indexed(app), 1)
+  t.equal(await dbValue(app, `SELECT count(*) FROM ${SEARCH_INDEX.rows} WHERE ${SEARCH_INDEX.rowId} = 987654`), 0)
+  t.equal(await dbValue(app, `SELECT count(*) FROM ${SEARCH_INDEX.marks} WHERE article_id = 987654`), 0)
+  t.equal(await indexed(app), 1)
 })
 
 test('articles the index lacks are indexed in slices, and the catch-up stops when asked', async (t) => {
   const app = await build(t)
   for (const n of [1, 2, 3]) await createArticle(app, { title: `خبر ${n} عن حلب` })
-  sqliteOf(app).prepare('DELETE FROM search_indexed').run()
+  await dbRows(app, `DELETE FROM ${SEARCH_INDEX.marks}`)
   const first = app.services.search.catchUp(1)
   app.services.search.stopCatchUp()
   t.equal(await first, 1, 'one slice, then it stopped')
   const counts: number[] = []
   t.equal(await app.services.search.catchUp(1, stale => counts.push(stale)), 2)
   t.same(counts, [2])
-  t.equal(indexed(app), 3)
+  t.equal(await indexed(app), 3)
 })
 
 test('a server that starts on articles its index lacks indexes them once it is up', async (t) => {
   const app = await build(t)
   const a = await createArticle(app, { title: 'خبر من نسخة احتياطية عن حمص' })
-  sqliteOf(app).prepare('DELETE FROM search_indexed').run()
-  sqliteOf(app).prepare('DELETE FROM articles_fts').run()
+  for (const statement of SEARCH_INDEX.clear) await dbRows(app, statement)
   await app.close()
   const lines: string[] = []
   const again = await build(t, { DATABASE_PATH: app.config.DATABASE_PATH, LOG_LEVEL: 'info' }, { log: line => lines.push(line) })

@@ -1,7 +1,7 @@
 import { request } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { test } from 'tap'
-import { build, bearer, json, type TestApp, sqliteOf } from '../../helper.ts'
+import { build, bearer, dbValue, json, type TestApp } from '../../helper.ts'
 import { assertProblem, attachMedia, createArticle, createCategory, createMedia, snapshot } from '../../factories.ts'
 
 const ndjsonHeaders = (app: TestApp): Record<string, string> => ({ ...bearer(app.editorKey), 'content-type': 'application/x-ndjson' })
@@ -12,7 +12,7 @@ async function exportAll (app: TestApp, query = ''): Promise<string> {
   return res.body
 }
 
-const count = (app: TestApp): number => sqliteOf(app).prepare('SELECT count(*) FROM articles').pluck().get() as number
+const count = async (app: TestApp): Promise<number> => await dbValue(app, 'SELECT count(*) FROM articles')
 
 test('export streams every article not in the trash, by id, in the shape import takes', async (t) => {
   const app = await build(t)
@@ -126,19 +126,20 @@ test('a client that disconnects midway leaves the committed batches and no parti
     // Five batches of 100 lines are committed while the body is still coming; the 50
     // lines after them wait for a sixth that never fills.
     const poll = setInterval(() => {
-      if (count(app) >= 500) {
+      count(app).then(n => {
+        if (n < 500) return
         clearInterval(poll)
         setTimeout(() => { req.destroy() }, 100)
-      }
+      }, () => {})
     }, 20)
   })
   // Time for the server to see the disconnect.
   await new Promise(resolve => setTimeout(resolve, 200))
-  t.equal(count(app), 500, 'the committed batches stay; the lines after them were not committed')
-  const tagged = sqliteOf(app).prepare("SELECT count(*) FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE t.name = 'مقطوع'").pluck().get()
+  t.equal(await count(app), 500, 'the committed batches stay; the lines after them were not committed')
+  const tagged = await dbValue(app, "SELECT count(*) FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE t.name = 'مقطوع'")
   t.equal(tagged, 500, 'every article that is there has its tags')
 
   const rerun = await fetch(`http://127.0.0.1:${port}/v1/import`, { method: 'POST', headers: ndjsonHeaders(app), body: all.join('') })
   t.same(await rerun.json(), { created: 100, updated: 0, unchanged: 500, failed: 0, errors: [], moreErrors: 0, dryRun: false })
-  t.equal(count(app), 600)
+  t.equal(await count(app), 600)
 })

@@ -1,5 +1,5 @@
 import { test } from 'tap'
-import { build, bearer, json, type TestApp, sqliteOf } from '../../helper.ts'
+import { build, bearer, dbValue, json, type TestApp } from '../../helper.ts'
 import { assertProblem, createArticle, importNdjson, readArticle, snapshot } from '../../factories.ts'
 
 const ndjson = (...lines: unknown[]): string => lines.map(l => typeof l === 'string' ? l : JSON.stringify(l)).join('\n') + '\n'
@@ -16,11 +16,11 @@ const article = (n: number, extra: Record<string, unknown> = {}): Record<string,
 })
 
 async function articleByExternalId (app: TestApp, externalId: string): Promise<any> {
-  const id = sqliteOf(app).prepare('SELECT id FROM articles WHERE external_id = ?').pluck().get(externalId) as number | undefined
+  const id = await dbValue<number | undefined>(app, 'SELECT id FROM articles WHERE external_id = ?', externalId)
   return id === undefined ? undefined : await readArticle(app, id)
 }
 
-const count = (app: TestApp, table: string): number => sqliteOf(app).prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number
+const count = async (app: TestApp, table: string): Promise<number> => await dbValue(app, `SELECT count(*) FROM ${table}`)
 
 test('good lines create articles with their category, tags and media, and search finds them', async (t) => {
   const app = await build(t)
@@ -48,7 +48,7 @@ test('good lines create articles with their category, tags and media, and search
   t.equal(two.breaking, true)
   const media2 = json(await app.inject(`/v1/articles/${two.id}/media`)).data
   t.equal(media2[0].id, media[1].id, 'a known media URL is reused')
-  t.equal(count(app, 'media'), 2, 'not duplicated')
+  t.equal(await count(app, 'media'), 2, 'not duplicated')
 
   const three = json(await app.inject({ url: '/v1/articles/khabar-3', headers: bearer(app.editorKey) }))
   t.equal(three.status, 'draft')
@@ -90,7 +90,7 @@ test('every kind of bad line is reported by its line number and skipped; its nei
   t.same(byLine[11], [{ path: '/title', message: 'must not be blank' }])
   t.ok(await articleByExternalId(app, 'wp-1'))
   t.ok(await articleByExternalId(app, 'wp-2'))
-  t.equal(count(app, 'articles'), 2, 'no bad line left anything behind')
+  t.equal(await count(app, 'articles'), 2, 'no bad line left anything behind')
 })
 
 test('lines the services refuse fail alone, each with a path into the line', async (t) => {
@@ -120,7 +120,7 @@ test('lines the services refuse fail alone, each with a path into the line', asy
   t.match(byLine[10], [{ path: '/publishedAt' }])
   t.equal(result.failed, 9)
   t.equal(result.created, 1)
-  t.equal(count(app, 'media'), 0, 'the media of failed lines were rolled back with them')
+  t.equal(await count(app, 'media'), 0, 'the media of failed lines were rolled back with them')
 })
 
 test('an article is found by externalId, else by slug, and rerunning the same file changes nothing', async (t) => {
@@ -184,7 +184,7 @@ test('dryRun checks every line and writes nothing', async (t) => {
   const app = await build(t)
   await importNdjson(app, ndjson(article(1)))
   const before = await snapshot(app)
-  const mediaBefore = count(app, 'media')
+  const mediaBefore = await count(app, 'media')
   const result = await importNdjson(app, ndjson(article(1), article(1, { title: 'تغيير' }), article(2, { media: [{ url: 'https://example.com/new.jpg' }] }), '{"title":'), '?dryRun=true')
   t.same(result, {
     created: 1,
@@ -196,8 +196,8 @@ test('dryRun checks every line and writes nothing', async (t) => {
     dryRun: true
   })
   t.same(await snapshot(app), before)
-  t.equal(count(app, 'media'), mediaBefore)
-  t.equal(count(app, 'categories'), 1)
+  t.equal(await count(app, 'media'), mediaBefore)
+  t.equal(await count(app, 'categories'), 1)
   assertProblem(t, await app.inject({ method: 'POST', url: '/v1/import?dryRun=perhaps', headers: { ...bearer(app.editorKey), 'content-type': 'application/x-ndjson' }, payload: '' }), 400)
 })
 
@@ -218,7 +218,7 @@ test('import needs an editor key and an NDJSON body', async (t) => {
   t.same([empty.created, empty.failed], [0, 0], 'no body is an empty import')
   const charset = await app.inject({ method: 'POST', url: '/v1/import', headers: { ...bearer(app.editorKey), 'content-type': 'application/x-ndjson; charset=utf-8' }, payload: ndjson(article(1)) })
   t.equal(json(charset).created, 1)
-  t.equal(count(app, 'articles'), 1)
+  t.equal(await count(app, 'articles'), 1)
 })
 
 test('a line that is not UTF-8 is a failed line', async (t) => {
@@ -240,27 +240,27 @@ test('a failure that is not the line\'s stops the import: the batch is rolled ba
   }
   t.teardown(() => { app.services.articles.createRow = createRow })
   const seen: number[] = []
-  await t.rejects(importer.run([ndjson(article(1), article(2), article(3), article(4))], { batchLines: 2, onBatch: lines => seen.push(lines) }), /disk I\/O error/)
+  await t.rejects(importer.run([ndjson(article(1), article(2), article(3), article(4))], { batchLines: 2, onBatch: lines => { seen.push(lines) } }), /disk I\/O error/)
   t.same(seen, [2], 'one batch went in')
-  t.equal(count(app, 'articles'), 2)
+  t.equal(await count(app, 'articles'), 2)
 
   // Over HTTP it is a 500 that shows nothing of the cause.
   calls = 0
   const res = await app.inject({ method: 'POST', url: '/v1/import', headers: { ...bearer(app.editorKey), 'content-type': 'application/x-ndjson' }, payload: ndjson(article(5), article(6), article(7)) })
   const problem = assertProblem(t, res, 500)
   t.notMatch(problem.detail, /disk/)
-  t.equal(count(app, 'articles'), 2)
+  t.equal(await count(app, 'articles'), 2)
 })
 
 test('a line imported before, into an article nobody changed since, is unchanged without a second look', async (t) => {
   const app = await build(t)
   const file = ndjson(article(1), article(2), { title: 'خبر بلا معرف ولا اسم رابط', status: 'published' })
   t.same(await importNdjson(app, file, '?dryRun=true'), { created: 3, updated: 0, unchanged: 0, failed: 0, errors: [], moreErrors: 0, dryRun: true }, 'a dry run remembers nothing')
-  t.equal(count(app, 'import_state'), 0)
+  t.equal(await count(app, 'import_state'), 0)
   t.match(await importNdjson(app, file), { created: 3, failed: 0 })
-  t.equal(count(app, 'import_state'), 3, 'each line is remembered with its article')
+  t.equal(await count(app, 'import_state'), 3, 'each line is remembered with its article')
   t.match(await importNdjson(app, file), { created: 0, updated: 0, unchanged: 3 }, 'the line without externalId or slug is not created twice')
-  t.equal(count(app, 'articles'), 3)
+  t.equal(await count(app, 'articles'), 3)
 
   // Changed since: an editor's PATCH bumps the version, and the line is compared in full.
   const one = await articleByExternalId(app, 'wp-1')
@@ -300,5 +300,5 @@ test('a category slug nobody has, named as a top-level category is, files the li
   const created = (await articleByExternalId(app, 'wp-2')).categoryId
   t.not(created, child.id, 'a subcategory of that name is not the one meant: a new top-level one is made')
   t.match(json(await app.inject(`/v1/categories/${created as number}`)), { name: 'sport', slug: 'sport', parentId: null })
-  t.equal(count(app, 'categories'), 4)
+  t.equal(await count(app, 'categories'), 4)
 })

@@ -1,5 +1,5 @@
 import { test } from 'tap'
-import { build, bearer, json, sqliteOf } from '../../helper.ts'
+import { build, bearer, dbValue, ENGINE, json, queryElsewhere } from '../../helper.ts'
 import { createArticle, createCategory } from '../../factories.ts'
 
 const view = async (app: Awaited<ReturnType<typeof build>>, idOrSlug: string | number, ua = 'reader', ip = '203.0.113.7'): Promise<{ statusCode: number, body: any }> => {
@@ -55,7 +55,7 @@ test('only published, visible articles can be viewed', async (t) => {
   t.equal((await app.inject({ method: 'POST', url: `/v1/articles/${draft.id}/views`, headers: bearer('khb_wrong-key-000000000000000000000') })).statusCode, 401)
   await app.services.views.flush()
   t.equal(app.services.views.pending, 0)
-  t.equal(sqliteOf(app).prepare('SELECT count(*) FROM article_views_daily').pluck().get(), 0, 'nothing was counted')
+  t.equal(await dbValue(app, 'SELECT count(*) FROM article_views_daily'), 0, 'nothing was counted')
   app.now.ms = Date.parse('2026-12-01T00:00:01.000Z')
   t.equal((await view(app, scheduled.id)).statusCode, 202, 'a scheduled article counts once its time has come')
 })
@@ -64,10 +64,10 @@ test('view counts reach the database within a second, written by the timer', asy
   const app = await build(t, {}, { views: { flushIntervalMs: 100 } })
   const a = await createArticle(app)
   await view(app, a.id)
-  const read = (): number => sqliteOf(app).prepare('SELECT views FROM articles WHERE id = ?').pluck().get(a.id) as number
+  const read = async (): Promise<number> => await dbValue(app, 'SELECT views FROM articles WHERE id = ?', a.id)
   const deadline = Date.now() + 5000
-  while (read() === 0 && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 20))
-  t.equal(read(), 1)
+  while (await read() === 0 && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 20))
+  t.equal(await read(), 1)
   t.equal(app.services.views.pending, 0)
 })
 
@@ -84,14 +84,13 @@ test('a big flush is written in slices, and nothing is lost when the app closes 
   t.equal(acknowledged, 1200)
   t.ok(app.services.views.flushes > 0, 'the timer flushed while views came in')
   await app.close()
-  const { openDatabase } = await import('../../../src/storage/sqlite/database.ts')
-  const db = openDatabase(app.config.DATABASE_PATH)
-  t.equal(db.sqlite.prepare('SELECT sum(views) FROM articles').pluck().get(), 1200, 'every acknowledged view is in articles.views')
-  t.equal(db.sqlite.prepare('SELECT sum(views) FROM article_views_daily').pluck().get(), 1200, 'and in the daily buckets')
-  db.sqlite.close()
+  t.same(await queryElsewhere(app, 'SELECT sum(views) AS n FROM articles'), [{ n: 1200 }], 'every acknowledged view is in articles.views')
+  t.same(await queryElsewhere(app, 'SELECT sum(views) AS n FROM article_views_daily'), [{ n: 1200 }], 'and in the daily buckets')
 })
 
-test('the timer flush writes one slice per event-loop turn; close writes the rest', async (t) => {
+// On SQLite a slice's write is synchronous, so what is in flight can be counted between two
+// calls; on PostgreSQL it is a round trip, and the other view tests cover its flushes.
+test('the timer flush writes one slice per event-loop turn; close writes the rest', { skip: ENGINE === 'postgres' && 'SQLite only: there a slice is written synchronously' }, async (t) => {
   const app = await build(t, {}, { views: { flushIntervalMs: 60_000, sliceRows: 3 } })
   const ids: number[] = []
   for (let i = 0; i < 12; i++) ids.push((await createArticle(app)).id)
@@ -104,7 +103,7 @@ test('the timer flush writes one slice per event-loop turn; close writes the res
   t.equal(views.pending, 10, 'a view buffered meanwhile joins the slices in flight')
   await views.close()
   t.equal(views.pending, 0)
-  t.equal(sqliteOf(app).prepare('SELECT sum(views) FROM articles').pluck().get(), 13, 'each view written exactly once')
+  t.equal(await dbValue(app, 'SELECT sum(views) FROM articles'), 13, 'each view written exactly once')
   views.flushSoon()
   t.equal(views.pending, 0, 'an empty buffer writes nothing')
 })

@@ -1,5 +1,5 @@
 import { test, type Test } from 'tap'
-import { ADMIN_KEY, bearer, build, json, type TestApp, sqliteOf } from '../../helper.ts'
+import { ADMIN_KEY, bearer, build, json, type TestApp, dbValue } from '../../helper.ts'
 
 const PROBLEM = /^application\/problem\+json/
 
@@ -50,7 +50,7 @@ test('well-formed but unknown keys are 401, never anonymous', async (t) => {
     'the admin key plus one character': `Bearer ${ADMIN_KEY}x`,
     'the admin key minus one character': `Bearer ${ADMIN_KEY.slice(0, -1)}`,
     'the admin key prefix only': `Bearer ${ADMIN_KEY.slice(0, 10)}`,
-    'the hash of the admin key': 'Bearer ' + sqliteOf(app).prepare('SELECT hash FROM api_keys WHERE name = ?').pluck().get('KHABAR_ADMIN_KEY') as string
+    'the hash of the admin key': 'Bearer ' + await dbValue<string>(app, 'SELECT hash FROM api_keys WHERE name = ?', 'KHABAR_ADMIN_KEY')
   }
   for (const [what, header] of Object.entries(unknown)) {
     assertUnauthorized(t, await get(app, '/v1/articles', header), what, /unknown or revoked/)

@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { test } from 'tap'
-import { ADMIN_KEY, bearer, build, json, tempDir, type TestApp, sqliteOf } from '../../helper.ts'
+import { ADMIN_KEY, bearer, build, json, tempDir, type TestApp, dbRows } from '../../helper.ts'
 import { hashKey } from '../../../src/domain/keys/key-service.ts'
 
 const PROBLEM = /^application\/problem\+json/
@@ -54,7 +54,7 @@ test('an admin creates a key: 201 with the secret, once, and it works at once', 
   t.same(json(list).meta, { nextCursor: null })
 
   // The database holds only the hash.
-  const rows = sqliteOf(app).prepare('SELECT * FROM api_keys').all()
+  const rows = await dbRows(app, 'SELECT * FROM api_keys')
   t.notMatch(JSON.stringify(rows), created.key)
   t.ok(JSON.stringify(rows).includes(hashKey(created.key)))
 })
@@ -256,7 +256,7 @@ test('KHABAR_ADMIN_KEY: no duplicate on restart, revived when revoked, promoted 
   t.equal((await second.services.keys.list()).length, 3, 'the admin key and the two helper editor keys')
 
   // Revoked in the database (say by the CLI): 401 at once, then revived by the next start.
-  second.services.keys.revoke(adminId)
+  await second.services.keys.revoke(adminId)
   t.equal((await listKeys(first)).statusCode, 401, 'the other process sees the revocation')
   t.equal((await listKeys(second)).statusCode, 401)
   const third = await build(t, env)
@@ -323,4 +323,27 @@ test('GET /v1/keys/{id}: the Location of a new key leads to it, without its secr
   t.equal((await app.inject({ url: location })).statusCode, 401)
   t.equal((await app.inject({ url: '/v1/keys/999', headers: bearer(app.adminKey) })).statusCode, 404)
   t.equal((await app.inject({ url: '/v1/keys/abc', headers: bearer(app.adminKey) })).statusCode, 400)
+})
+
+test('KHABAR_ADMIN_KEY made by another process between the lookup and the insert: the key stands, once', async (t) => {
+  const app = await build(t)
+  const store = app.khabar.storage.keys
+  const byHash = store.byHash
+  // The lookup misses once, as when another process starting at the same time had not
+  // committed its insert yet; the insert then meets the unique hash.
+  let missed = false
+  store.byHash = async (hash) => {
+    if (!missed) {
+      missed = true
+      return undefined
+    }
+    return await byHash(hash)
+  }
+  t.teardown(() => { store.byHash = byHash })
+  const key = await app.services.keys.ensureAdmin(ADMIN_KEY)
+  t.equal(key.role, 'admin')
+  t.equal((await app.services.keys.list()).filter(k => k.name === 'KHABAR_ADMIN_KEY').length, 1, 'no second admin key')
+  // Anything else the insert refuses is not hidden.
+  store.byHash = async () => undefined
+  await t.rejects(app.services.keys.ensureAdmin(ADMIN_KEY))
 })

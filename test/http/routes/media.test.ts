@@ -520,7 +520,7 @@ test('bad input to the media endpoints is a problem and changes nothing', async 
 
 test('hostile but valid strings in text fields are stored as text', async (t) => {
   const app = await build(t)
-  const strings = ['\'; DROP TABLE media; --', '"><script>alert(1)</script>', '\u0000']
+  const strings = ['\'; DROP TABLE media; --', '"><script>alert(1)</script>', '\u202Eevil\u202C']
   for (const [i, s] of strings.entries()) {
     const item = await createMedia(app, { url: `https://cdn.example.com/${i}.jpg?q=${encodeURIComponent(s)}`, title: s, caption: s, alt: s, credit: s })
     t.match(item, { title: s, caption: s, alt: s, credit: s }, JSON.stringify(s))
@@ -529,4 +529,7 @@ test('hostile but valid strings in text fields are stored as text', async (t) =>
   const tricky = await createMedia(app, { url: 'https://cdn.example.com/a.jpg?x=\'%22<script>' })
   t.equal(tricky.url, 'https://cdn.example.com/a.jpg?x=%27%22%3Cscript%3E', 'the URL is stored normalised (percent-encoded)')
   t.equal((await allMedia(app)).length, strings.length + 1, 'the table is intact')
+  const nul = await app.inject({ method: 'POST', url: '/v1/media', headers: bearer(app.editorKey), payload: { url: 'https://cdn.example.com/n.jpg', title: 'a\u0000b' } })
+  t.same(assertProblem(t, nul, 400, 'U+0000 is refused').errors, [{ path: '/body/title', message: 'must not contain U+0000 (NUL)' }])
+  t.equal((await allMedia(app)).length, strings.length + 1, 'and nothing was stored')
 })

@@ -1,5 +1,5 @@
 import { test } from 'tap'
-import { bearer, build, json, sqliteOf } from '../../helper.ts'
+import { bearer, build, closeDatabase, json } from '../../helper.ts'
 
 const PROBLEM = /^application\/problem\+json/
 
@@ -27,7 +27,7 @@ test('GET /ready answers 200 while the database answers', async (t) => {
 
 test('GET /ready answers 503 once the database is closed; /health still 200', async (t) => {
   const app = await build(t)
-  sqliteOf(app).close()
+  await closeDatabase(app)
   const res = await app.inject({ method: 'GET', url: '/ready' })
   t.equal(res.statusCode, 503)
   t.match(res.headers['content-type'], PROBLEM)
