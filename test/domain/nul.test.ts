@@ -1,6 +1,6 @@
 import { test } from 'tap'
 import { nulPath } from '../../src/domain/shapes/nul.ts'
-import { databaseName, redactedUrl } from '../../src/config.ts'
+import { databaseName, redactedUrl, replicaUrls } from '../../src/config.ts'
 
 test('nulPath points at the first string holding U+0000, value or key, however deep', async (t) => {
   t.equal(nulPath('a\u0000b'), '')
@@ -21,6 +21,8 @@ test('a database URL in a message keeps its password out', async (t) => {
   t.equal(redactedUrl('postgres://u:p@h:5432/d?options=-c%20search_path%3Dx'), 'postgres://u:***@h:5432/d?options=-c%20search_path%3Dx')
   t.equal(redactedUrl('postgres://h/d'), 'postgres://h/d')
   t.equal(redactedUrl('postgres://[::1'), 'postgres://(an unreadable URL)')
+  t.same(replicaUrls({ DATABASE_REPLICA_URLS: ' postgres://r1/d , postgres://r2/d,' }), ['postgres://r1/d', 'postgres://r2/d'])
+  t.same(replicaUrls({ DATABASE_REPLICA_URLS: '' }), [])
   t.equal(databaseName({ DATABASE_PATH: './data/khabar.db', DATABASE_URL: undefined }), './data/khabar.db')
   t.equal(databaseName({ DATABASE_PATH: './data/khabar.db', DATABASE_URL: 'postgres://u:p@h/d' }), 'PostgreSQL postgres://u:***@h/d')
 })

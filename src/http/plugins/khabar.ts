@@ -25,6 +25,9 @@ export default fp(async function khabar (app: FastifyInstance, opts: { khabar: K
   // the primary by a replica's delay) is answered from a replica; a request with a key, and
   // every write, from the primary.
   const replicaReads = built.storage.replicaReads
+  // Only PostgreSQL has replicas: tested with TEST_DATABASE_URL (test/storage/postgres.test.ts),
+  // never run on a machine without a server.
+  /* c8 ignore next 6 */
   if (replicaReads !== undefined) {
     app.addHook('onRequest', (request, _reply, done) => {
       if ((request.method === 'GET' || request.method === 'HEAD') && request.headers.authorization === undefined) replicaReads(done)
