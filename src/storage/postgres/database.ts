@@ -34,7 +34,7 @@ export function openPool (url: string, max = 10): pg.Pool {
  * text. PostgreSQL's own @@ and @> operators are left alone (an @ after another @ or a word
  * character, or before a non-word one).
  */
-interface Compiled { text: string, names: string[], statement: string }
+interface Compiled { text: string, names: string[], statement: string, write: boolean }
 const compiled = new Map<string, Compiled>()
 let statements = 0
 
@@ -48,7 +48,7 @@ export function compile (sql: string): Compiled {
       return `$${i + 1}`
     })
     // Named statements are prepared once per connection, then only executed.
-    c = { text, names, statement: `khabar_${++statements}` }
+    c = { text, names, statement: `khabar_${++statements}`, write: isWrite(sql) }
     compiled.set(sql, c)
   }
   return c
@@ -96,8 +96,9 @@ export class Connections {
     return this.replicas[this.next]
   }
 
-  async query (sql: string, params: Params = {}, write = false): Promise<pg.QueryResult> {
+  async query (sql: string, params: Params = {}): Promise<pg.QueryResult> {
     const c = compile(sql)
+    const write = c.write
     const values = c.names.map(n => {
       const v = params[n]
       return v === undefined ? null : v
@@ -120,13 +121,13 @@ export class Connections {
 }
 
 // Whether a statement may change something (or locks rows): it then goes to the primary.
+// Decided once per statement text, in compile().
 export const isWrite = (sql: string): boolean => !/^\s*(SELECT|WITH)\b/i.test(sql) || /\b(INSERT|UPDATE|DELETE)\b/i.test(sql)
 
 export function sqlOf (connections: Connections, onWrite: () => void): Sql {
   const query = async (sql: string, params?: Params): Promise<pg.QueryResult> => {
-    const write = isWrite(sql)
-    const result = await connections.query(sql, params, write)
-    if (write && connections.scope.getStore() === undefined) onWrite()
+    const result = await connections.query(sql, params)
+    if (compile(sql).write && connections.scope.getStore() === undefined) onWrite()
     return result
   }
   return {
